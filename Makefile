@@ -1,0 +1,40 @@
+# The two commands of the quick start: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test format install clean bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# API, worker and beat in the foreground on the embedded defaults (SQLite, the
+# filesystem broker, pushes to the log); Ctrl-C stops all three.
+run: install
+	./bin/run-local
+
+test: install
+	./bin/ensure-test-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jsc} \
+	CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
+	JSC_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles db.sqlite3 db.sqlite3-*
+
+# Benchmarks report ratios against a baseline run side by side (see bench/).
+bench: install
+	./bin/ensure-test-deps
+	$(PY) bench/scan_bench.py

@@ -1,0 +1,30 @@
+"""The Celery app, wired the standard way (Celery's "First steps with Django")."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.signals import beat_init
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jsc.settings")
+
+app = Celery("jsc")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _make_broker_folder(sender: Celery, **kwargs) -> None:
+    # The filesystem transport expects its folders to exist already.
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "processed_folder"):
+        if key in options:
+            os.makedirs(options[key], exist_ok=True)
+
+
+@beat_init.connect
+def _upsert_schedule(sender, **kwargs) -> None:
+    from jsc.schedule import sync_periodic_tasks
+
+    sync_periodic_tasks()

@@ -1,0 +1,8 @@
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    """`{"results", "next", "count", "previous"}` as the contract asks."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500

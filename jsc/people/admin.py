@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from jsc.people.models import District, Facility, User
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "district"]
+    list_filter = ["kind", "district"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(User)
+class JscUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "role", "facility", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "full_name"]
+    fieldsets = UserAdmin.fieldsets + (
+        ("JSC", {"fields": ("role", "full_name", "phone", "facility")}),
+    )
+    add_fieldsets = UserAdmin.add_fieldsets + (
+        ("JSC", {"fields": ("role", "full_name", "phone", "facility")}),
+    )

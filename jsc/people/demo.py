@@ -1,0 +1,80 @@
+"""Demo people and places for seed_demo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from jsc.people.models import District, Facility, Role, User
+
+DEMO_PASSWORD = "jember-demo-2026"
+KECAMATAN_FILE = Path(settings.BASE_DIR) / "jsc" / "people" / "data" / "jember-kecamatan.txt"
+
+
+@dataclass
+class Summary:
+    districts: int = 0
+    facilities: int = 0
+    users: int = 0
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+
+def kecamatan_names() -> list[str]:
+    lines = KECAMATAN_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def slug(name: str) -> str:
+    return name.lower().replace(" ", "")
+
+
+def _user(username: str, role: str, full_name: str, facility: Facility | None) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            full_name=full_name,
+            facility=facility,
+        )
+    return user
+
+
+def seed_people() -> Summary:
+    summary = Summary()
+    for index, name in enumerate(kecamatan_names(), start=1):
+        district, _ = District.objects.get_or_create(name=name)
+        facility, _ = Facility.objects.get_or_create(
+            code=f"PKM-{index:02d}",
+            defaults={
+                "name": f"Puskesmas {name}",
+                "kind": Facility.Kind.PUSKESMAS,
+                "district": district,
+            },
+        )
+        _user(f"bidan.{slug(name)}", Role.MIDWIFE, f"Bidan {name}", facility)
+        _user(f"dokter.{slug(name)}", Role.DOCTOR, f"dr. {name}", facility)
+    patrang = District.objects.get(name="Patrang")
+    Facility.objects.get_or_create(
+        code="RSD-SOEBANDI",
+        defaults={"name": "RSD dr. Soebandi", "kind": Facility.Kind.HOSPITAL, "district": patrang},
+    )
+    _user("dinkes", Role.HEALTH_OFFICE, "Petugas Dinas Kesehatan", None)
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", password=DEMO_PASSWORD, full_name="Admin JSC")
+
+    summary.districts = District.objects.count()
+    summary.facilities = Facility.objects.count()
+    summary.users = User.objects.count()
+    summary.logins = [
+        ("bidan.sumbersari", "midwife, Puskesmas Sumbersari"),
+        ("dokter.sumbersari", "doctor, Puskesmas Sumbersari"),
+        ("bidan.<kecamatan>", "a midwife in every district, e.g. bidan.patrang"),
+        ("dokter.<kecamatan>", "a doctor in every district, e.g. dokter.patrang"),
+        ("dinkes", "health office, whole regency"),
+        ("admin", "admin, also for the Django admin at /admin/"),
+    ]
+    return summary

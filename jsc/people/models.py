@@ -1,0 +1,102 @@
+"""People and places: districts, facilities and the users who work in them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+
+class District(models.Model):
+    """A kecamatan of the regency; facilities and dashboards group by it."""
+
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FacilityKind(models.TextChoices):
+    PUSKESMAS = "puskesmas", "Puskesmas"
+    HOSPITAL = "hospital", "Rumah sakit"
+    CLINIC = "clinic", "Klinik"
+
+
+class Facility(models.Model):
+    Kind = FacilityKind
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="facilities")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "facilities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FacilityKind.values), name="facility_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Role(models.TextChoices):
+    MIDWIFE = "midwife", "Bidan"
+    DOCTOR = "doctor", "Dokter"
+    HEALTH_OFFICE = "health_office", "Dinas Kesehatan"
+    ADMIN = "admin", "Admin"
+
+
+ROLES_WITH_FACILITY = (Role.MIDWIFE, Role.DOCTOR)
+
+
+class JscUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        extra_fields.setdefault("full_name", username)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No default: a user created without a role fails the constraint below rather
+    # than quietly receiving one.
+    role = models.CharField(max_length=16, choices=Role.choices)
+    full_name = models.CharField(max_length=150)
+    phone = models.CharField(max_length=20, blank=True)
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+
+    objects = JscUserManager()
+
+    # Not AbstractUser's ["email"]: the contract's first-admin recipe is
+    # `createsuperuser --noinput` with DJANGO_SUPERUSER_USERNAME and _PASSWORD only.
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_known"),
+            models.CheckConstraint(
+                condition=~Q(role__in=ROLES_WITH_FACILITY) | Q(facility__isnull=False),
+                name="user_clinician_has_facility",
+            ),
+        ]
+
+    @property
+    def effective_role(self) -> str:
+        """A superuser acts as admin whatever its stored role."""
+        return Role.ADMIN if self.is_superuser else self.role
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.effective_role == Role.ADMIN

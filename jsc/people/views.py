@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import LoginView
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, viewsets
+from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework_simplejwt.views import TokenObtainPairView
+
+from jsc.people.login_guard import count_failure, is_blocked
+from jsc.people.models import Facility, User
+from jsc.people.permissions import IsAdminRole, ReadAnyWriteAdmin
+from jsc.people.serializers import FacilitySerializer, MeSerializer, UserCreateSerializer
+
+
+class ThrottledTokenObtainPairView(TokenObtainPairView):
+    """JWT login that answers 429 after repeated failures (see login_guard)."""
+
+    throttle_classes: list = []
+
+    def post(self, request, *args, **kwargs):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if is_blocked(request, username):
+            raise Throttled(wait=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            count_failure(request, username)
+            raise
+
+
+class ThrottledLoginView(LoginView):
+    """The web login form, guarded like the JWT login: 429 after repeated failures."""
+
+    def post(self, request, *args, **kwargs):
+        if is_blocked(request, request.POST.get("username")):
+            response = self.render_to_response(self.get_context_data(throttled=True))
+            response.status_code = 429
+            response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW_SECONDS)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        count_failure(self.request, self.request.POST.get("username"))
+        return super().form_invalid(form)
+
+
+class MeView(generics.RetrieveAPIView):
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        return User.objects.select_related("facility__district").get(pk=self.request.user.pk)
+
+
+class FacilityViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Facility.objects.select_related("district")
+    serializer_class = FacilitySerializer
+    permission_classes = [ReadAnyWriteAdmin]
+    filterset_fields = ["kind", "district__name"]
+
+
+class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = User.objects.select_related("facility__district").order_by("username")
+    serializer_class = UserCreateSerializer
+    permission_classes = [IsAdminRole]
+    filterset_fields = ["role", "facility"]
+
+    @extend_schema(responses={201: UserCreateSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)

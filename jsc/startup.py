@@ -1,0 +1,50 @@
+"""Turn a misconfiguration into one clear line instead of a deep traceback."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+
+# "user:password@" inside any text: a mistyped DATABASE_URL can put the whole
+# credential into the database name, and the driver echoes the name back.
+_CREDENTIALS = re.compile(r"([^\s:/@\"']+):([^\s@\"']+)@")
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every known secret and every ``user:password@`` masked."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return _CREDENTIALS.sub(r"\1:***@", text)
+
+
+def explain(exc: BaseException) -> str | None:
+    """A one-line explanation for start-up failures we know, else None."""
+    if isinstance(exc, ImproperlyConfigured):
+        return f"jsc: configuration error: {exc}"
+    from django.db import OperationalError
+
+    if isinstance(exc, OperationalError):
+        from django.conf import settings
+
+        db = settings.DATABASES["default"]
+        where = db.get("HOST") or db.get("NAME")
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        line = f"jsc: database unreachable ({db['ENGINE'].rsplit('.', 1)[-1]} at {where}): {reason}"
+        return redact(line, [str(db.get("PASSWORD") or "")])
+    return None
+
+
+def run_or_explain(argv: list[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(argv)
+    except Exception as exc:
+        line = explain(exc)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        sys.exit(2)
