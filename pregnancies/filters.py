@@ -1,0 +1,69 @@
+"""Filters of the pregnancy list and the audit trail (django-filter)."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters as filters
+from django_filters.fields import IsoDateTimeField
+
+from pregnancies.models import AuditEntry, Pregnancy, PregnancyStatus, RiskBand
+from pregnancies.rules.limits import SEARCH_MAX_LENGTH
+from pregnancies.rules.nik import NIK_LENGTH, normalize_nik
+
+# "2026-03-10T08:00:00+07:00" sent unencoded in a query string arrives with a space
+# where the "+" was; read it as the offset it was meant to be.
+_SPACED_OFFSET = re.compile(r" (\d{2}(?::?\d{2})?)$")
+
+
+class _SyncTimestampField(IsoDateTimeField):
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _SPACED_OFFSET.sub(r"+\1", value.strip())
+        return super().to_python(value)
+
+
+class SyncTimestampFilter(filters.IsoDateTimeFilter):
+    field_class = _SyncTimestampField
+
+
+class PregnancyFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=PregnancyStatus.choices)
+    risk_band = filters.ChoiceFilter(choices=RiskBand.choices)
+    due_after = filters.DateFilter(field_name="edd", lookup_expr="gte", label="EDD on or after")
+    due_before = filters.DateFilter(field_name="edd", lookup_expr="lte", label="EDD on or before")
+    # On or after (not strictly after): a row saved in the same instant as the client's
+    # last sync is sent again rather than missed.
+    updated_since = SyncTimestampFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO 8601)"
+    )
+    search = filters.CharFilter(
+        method="filter_search", max_length=SEARCH_MAX_LENGTH, label="Mother's name or NIK"
+    )
+    facility = filters.UUIDFilter(field_name="facility_id")
+
+    class Meta:
+        model = Pregnancy
+        fields = ["status", "risk_band", "facility"]
+
+    def filter_search(self, queryset, name, value: str):
+        """A whole NIK matches exactly (the unique index); anything else searches names."""
+        value = value.strip()
+        if not value:
+            return queryset
+        compact = normalize_nik(value)
+        if compact.isdigit() and len(compact) == NIK_LENGTH:
+            return queryset.filter(mother__nik=compact)
+        return queryset.filter(mother__full_name__icontains=value)
+
+
+class AuditEntryFilter(filters.FilterSet):
+    pregnancy = filters.UUIDFilter(field_name="pregnancy_id")
+    user = filters.UUIDFilter(field_name="user_id")
+    action = filters.ChoiceFilter(choices=AuditEntry.Action.choices)
+    target = filters.ChoiceFilter(choices=AuditEntry.Target.choices)
+    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["pregnancy", "user", "action", "target"]

@@ -1,0 +1,254 @@
+"""Mothers, their pregnancies, antenatal visits, outcomes and the audit trail.
+
+A mother (matched by NIK) has many pregnancies over her life, at most one active at
+a time; the database guards that with a partial unique index, so two racing
+registrations cannot both win.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class RiskBand(models.TextChoices):
+    LOW = "low", "Kehamilan risiko rendah (KRR)"
+    HIGH = "high", "Kehamilan risiko tinggi (KRT)"
+    VERY_HIGH = "very_high", "Kehamilan risiko sangat tinggi (KRST)"
+
+
+class PregnancyStatus(models.TextChoices):
+    ACTIVE = "active", "Aktif"
+    DELIVERED = "delivered", "Bersalin"
+    ENDED = "ended", "Berakhir"
+
+
+class EddSource(models.TextChoices):
+    LMP = "lmp", "HPHT"
+    ULTRASOUND = "ultrasound", "USG"
+
+
+class Mother(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    nik = models.CharField(max_length=16, unique=True)
+    full_name = models.CharField(max_length=150)
+    date_of_birth = models.DateField()
+    phone = models.CharField(max_length=20, blank=True)
+    village = models.CharField(max_length=100, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        # Never the name or NIK: this string ends up in logs and admin messages.
+        return f"Mother {self.id}"
+
+
+class Pregnancy(models.Model):
+    Status = PregnancyStatus
+
+    # Client-made on the phone when given, so an offline retry is idempotent.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="pregnancies")
+    facility = models.ForeignKey(
+        "people.Facility", on_delete=models.PROTECT, related_name="pregnancies"
+    )
+    doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pregnancies_as_doctor",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lmp = models.DateField(null=True, blank=True)
+    edd = models.DateField()
+    edd_source = models.CharField(max_length=10, choices=EddSource.choices)
+    gravida = models.PositiveSmallIntegerField()
+    para = models.PositiveSmallIntegerField()
+    abortus = models.PositiveSmallIntegerField()
+    height_cm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    # What the midwife gave; ``risk_factors`` adds the derived ones. Both are lists of
+    # codes from pregnancies.rules.kspr (JSON so that SQLite, the embedded default,
+    # stores them too).
+    given_risk_factors = models.JSONField(default=list)
+    risk_factors = models.JSONField(default=list)
+    kspr_score = models.PositiveSmallIntegerField()
+    risk_band = models.CharField(max_length=10, choices=RiskBand.choices)
+    status = models.CharField(
+        max_length=10, choices=PregnancyStatus.choices, default=PregnancyStatus.ACTIVE
+    )
+    # Digest of the create request, so an offline retry with the same id can be told
+    # apart from a different registration that reused the id (409).
+    create_digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["edd", "id"]
+        verbose_name_plural = "pregnancies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mother"],
+                condition=Q(status=PregnancyStatus.ACTIVE),
+                name="one_active_pregnancy_per_mother",
+            ),
+            models.CheckConstraint(condition=Q(gravida__gte=1), name="pregnancy_gravida_positive"),
+            models.CheckConstraint(
+                condition=Q(gravida__gt=F("para") + F("abortus")),
+                name="pregnancy_para_abortus_below_gravida",
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_band__in=RiskBand.values), name="pregnancy_risk_band_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PregnancyStatus.values), name="pregnancy_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(edd_source__in=EddSource.values), name="pregnancy_edd_source_known"
+            ),
+            # An EDD from the LMP needs the LMP; an ultrasound EDD may come without one.
+            models.CheckConstraint(
+                condition=Q(edd_source=EddSource.ULTRASOUND) | Q(lmp__isnull=False),
+                name="pregnancy_lmp_edd_has_lmp",
+            ),
+            models.CheckConstraint(
+                condition=Q(kspr_score__gte=2), name="pregnancy_kspr_score_from_base"
+            ),
+        ]
+        indexes = [
+            # The list endpoint's default order and due-date filters, per facility.
+            models.Index(fields=["facility", "edd"], name="preg_facility_edd"),
+            # Offline sync: "what changed in my facility since T".
+            models.Index(fields=["facility", "updated_at"], name="preg_facility_updated"),
+            # The alert scan and the regency-wide views: active pregnancies by EDD.
+            models.Index(fields=["edd"], condition=Q(status="active"), name="preg_active_edd"),
+            # The health office's regency-wide high-risk lists (risk_band filter, by EDD).
+            models.Index(
+                fields=["risk_band", "edd"],
+                condition=Q(status="active"),
+                name="preg_active_band_edd",
+            ),
+            # status filter within a facility (delivered/ended lists), by EDD.
+            models.Index(fields=["facility", "status", "edd"], name="preg_facility_status_edd"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pregnancy {self.id}"
+
+
+class Visit(models.Model):
+    """An antenatal visit. Its number (K1, K2, ...) follows from the date order."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    pregnancy = models.ForeignKey(Pregnancy, on_delete=models.CASCADE, related_name="visits")
+    date = models.DateField()
+    systolic = models.PositiveSmallIntegerField(null=True, blank=True)
+    diastolic = models.PositiveSmallIntegerField(null=True, blank=True)
+    weight_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    hemoglobin = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    muac_cm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    fundal_height_cm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    fetal_heart_rate = models.PositiveSmallIntegerField(null=True, blank=True)
+    danger_signs = models.JSONField(default=list)
+    notes = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Visits are recorded offline too: the id may be client-made, and the digest of
+    # the create request tells an offline retry from a different visit reusing the id.
+    create_digest = models.CharField(max_length=64, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Numbering (K1, K2, ...) follows this order; see selectors.visits_numbered.
+        ordering = ["date", "created_at", "id"]
+        indexes = [models.Index(fields=["pregnancy", "date"], name="visit_pregnancy_date")]
+
+    def __str__(self) -> str:
+        return f"Visit {self.id}"
+
+
+class OutcomeKind(models.TextChoices):
+    LIVE_BIRTH = "live_birth", "Lahir hidup"
+    STILLBIRTH = "stillbirth", "Lahir mati"
+    MISCARRIAGE = "miscarriage", "Keguguran"
+    ABORTION = "abortion", "Aborsi"
+
+
+class Outcome(models.Model):
+    Kind = OutcomeKind
+
+    pregnancy = models.OneToOneField(
+        Pregnancy, on_delete=models.CASCADE, primary_key=True, related_name="outcome"
+    )
+    kind = models.CharField(max_length=12, choices=OutcomeKind.choices)
+    date = models.DateField()
+    place = models.CharField(max_length=150, blank=True)
+    babies_born_alive = models.PositiveSmallIntegerField(default=0)
+    mother_died = models.BooleanField(default=False)
+    mother_death_date = models.DateField(null=True, blank=True)
+    mother_death_cause = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OutcomeKind.values), name="outcome_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(mother_died=True) | Q(mother_death_date__isnull=True),
+                name="outcome_death_date_only_if_died",
+            ),
+            # A live birth has at least one baby born alive; the other kinds none.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=OutcomeKind.LIVE_BIRTH, babies_born_alive__gte=1)
+                    | (~Q(kind=OutcomeKind.LIVE_BIRTH) & Q(babies_born_alive=0))
+                ),
+                name="outcome_babies_match_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcome of pregnancy {self.pregnancy_id}"
+
+
+class AuditEntry(models.Model):
+    """Who read or wrote which pregnancy, and when. Ids only, never clinical content."""
+
+    class Action(models.TextChoices):
+        LIST = "list"
+        READ = "read"
+        CREATE = "create"
+        UPDATE = "update"
+
+    class Target(models.TextChoices):
+        PREGNANCY = "pregnancy"
+        VISIT = "visit"
+        OUTCOME = "outcome"
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    target = models.CharField(max_length=20, choices=Target.choices)
+    pregnancy_id = models.UUIDField(db_index=True)
+    object_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["user", "at"], name="audit_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target} of pregnancy {self.pregnancy_id}"

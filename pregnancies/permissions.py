@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from pregnancies.selectors import READER_ROLES, can_write
+
+
+class PregnancyAccess(BasePermission):
+    """Who may use the registry's routes.
+
+    Object routes (a pregnancy, its visits, its outcome): reach is decided by the scoped
+    queryset (selectors.pregnancies_visible_to), which answers 404 for anyone out of it;
+    a reader who may not write (the health office) gets 403 on writes. Collection
+    routes (list, register): clinical staff and the health office read, clinical staff
+    register; anyone else gets 403.
+    """
+
+    message = "Only midwives and doctors may change the pregnancy registry."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if getattr(view, "detail", True):
+            return True
+        if request.method in SAFE_METHODS:
+            return user.effective_role in READER_ROLES
+        return can_write(user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return request.method in SAFE_METHODS or can_write(request.user)

@@ -1,0 +1,60 @@
+"""Who sees which pregnancies, and the querysets the views read through.
+
+Midwives and doctors see their own facility's pregnancies; the health office sees the
+whole regency; anyone else (admins included: they run the service, they are not
+clinical staff) sees none, so every object route answers them 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from jsc.people.models import Role
+from pregnancies.models import Pregnancy, Visit
+
+CLINICAL_ROLES = frozenset({Role.MIDWIFE, Role.DOCTOR})
+READER_ROLES = CLINICAL_ROLES | {Role.HEALTH_OFFICE}
+
+
+def can_write(user) -> bool:
+    """Midwives and doctors write (within their facility); the health office only reads."""
+    return user.effective_role in CLINICAL_ROLES
+
+
+def pregnancies_visible_to(user) -> QuerySet[Pregnancy]:
+    role = user.effective_role
+    pregnancies = Pregnancy.objects.all()
+    if role in CLINICAL_ROLES and user.facility_id is not None:
+        return pregnancies.filter(facility_id=user.facility_id)
+    if role == Role.HEALTH_OFFICE:
+        return pregnancies
+    return pregnancies.none()
+
+
+def pregnancies_for_display(user) -> QuerySet[Pregnancy]:
+    """Visible pregnancies with what their answer needs in the same query.
+
+    The mother and the outcome (for the gestational age of a closed pregnancy) are
+    joined; facility, doctor and registered_by are answered as ids, so no join.
+    """
+    return pregnancies_visible_to(user).select_related("mother", "outcome")
+
+
+def visits_numbered(pregnancy_id) -> QuerySet[Visit]:
+    """The pregnancy's visits oldest first, each with ``visit_number`` (1 = K1).
+
+    Numbered in SQL by date, then by entry time: a visit entered late takes its place
+    in the order, and the ones after it move up a number. The window must see every
+    visit of the pregnancy, so filter this queryset only in Python (a WHERE on another
+    column would be applied before the numbering).
+    """
+    order = [F("date").asc(), F("created_at").asc(), F("id").asc()]
+    return (
+        Visit.objects.filter(pregnancy_id=pregnancy_id)
+        .select_related("recorded_by")
+        .annotate(
+            visit_number=Window(RowNumber(), partition_by=[F("pregnancy_id")], order_by=order)
+        )
+        .order_by("date", "created_at", "id")
+    )

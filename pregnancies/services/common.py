@@ -1,0 +1,112 @@
+"""Helpers the registry's services share: request digests, KSPR assessment, checks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+
+from jsc.people.models import Role, User
+from pregnancies.errors import Errors
+from pregnancies.models import Pregnancy
+from pregnancies.rules import kspr
+from pregnancies.rules.dates import age_on, conception_start
+from pregnancies.rules.limits import MOTHER_AGE_MAX_YEARS, MOTHER_AGE_MIN_YEARS
+
+
+def request_digest(payload: dict) -> str:
+    """sha256 of a canonical JSON form: sorted keys, no spaces, dates and decimals as text.
+
+    Callers pass validated values with every optional key present (None when absent),
+    so "edd omitted" and "edd: null" digest alike.
+    """
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def given_codes(codes) -> list[str]:
+    """The codes a midwife may give, deduplicated, in card order.
+
+    Derived codes sent back (an app echoing the list it was shown) are dropped: the
+    service computes them itself.
+    """
+    wanted = set(codes) & kspr.GIVEN_CODES
+    return [f.code for f in kspr.FACTORS if f.code in wanted]
+
+
+def assess_pregnancy(pregnancy: Pregnancy, *, date_of_birth: date, today: date) -> kspr.Assessment:
+    """The full KSPR assessment of a pregnancy as it stands on `today`."""
+    return kspr.assess(
+        given=pregnancy.given_risk_factors,
+        age_years=kspr.age_at_pregnancy_start(date_of_birth, pregnancy.edd),
+        gravida=pregnancy.gravida,
+        para=pregnancy.para,
+        height_cm=float(pregnancy.height_cm) if pregnancy.height_cm is not None else None,
+        ga_days=(today - conception_start(pregnancy.edd)).days,
+    )
+
+
+def apply_assessment(pregnancy: Pregnancy, assessment: kspr.Assessment) -> None:
+    pregnancy.risk_factors = assessment.factors
+    pregnancy.kspr_score = assessment.score
+    pregnancy.risk_band = assessment.band
+
+
+def unknown_factor_errors(codes, errors: Errors) -> None:
+    if unknown := kspr.unknown_codes(codes):
+        errors.add("risk_factors", f"Unknown risk factor codes: {', '.join(unknown)}.")
+
+
+def history_errors(
+    *, gravida: int, para: int, abortus: int, sent: set[str], errors: Errors
+) -> None:
+    """para + abortus (earlier births and losses) must stay below gravida (this one counts).
+
+    The message names the fields the client sent, para and abortus first: they are
+    the likelier typing error.
+    """
+    if para + abortus < gravida:
+        return
+    fields = [f for f in ("para", "abortus") if f in sent] or ["gravida"]
+    message = (
+        f"para + abortus ({para} + {abortus}) must be less than gravida ({gravida}): "
+        "gravida counts this pregnancy too."
+    )
+    for field in fields:
+        errors.add(field, message)
+
+
+def mother_age_errors(dob: date, edd: date, *, field: str, errors: Errors) -> None:
+    age = age_on(dob, conception_start(edd)) if dob <= conception_start(edd) else -1
+    if not MOTHER_AGE_MIN_YEARS <= age <= MOTHER_AGE_MAX_YEARS:
+        errors.add(
+            field,
+            f"The mother's age at the start of this pregnancy would be {max(age, 0)} years; "
+            f"it must be between {MOTHER_AGE_MIN_YEARS} and {MOTHER_AGE_MAX_YEARS}.",
+            within="mother",
+        )
+
+
+def doctor_errors(doctor_id, facility_id, errors: Errors) -> None:
+    """The named doctor must be an active doctor of the pregnancy's facility.
+
+    One message whatever is wrong, so the answer reveals nothing about other facilities.
+    """
+    if doctor_id is None:
+        return
+    ok = User.objects.filter(
+        pk=doctor_id, role=Role.DOCTOR, is_active=True, facility_id=facility_id
+    ).exists()
+    if not ok:
+        errors.add("doctor", "No active doctor of this facility has this id.")
+
+
+def decimal_or_none(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def pregnancy_start(*, lmp: date | None, edd: date) -> date:
+    """The first day a visit or outcome may fall on: the LMP, or EDD - 280 days if later."""
+    start = conception_start(edd)
+    return max(lmp, start) if lmp is not None else start

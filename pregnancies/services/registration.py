@@ -1,0 +1,219 @@
+"""Registering a pregnancy: idempotent on the client's id, one active per mother."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from pregnancies.audit import Action, audit_record
+from pregnancies.errors import Conflict, Errors
+from pregnancies.models import Pregnancy, PregnancyStatus
+from pregnancies.rules.dates import check_dates, resolve_edd
+from pregnancies.rules.nik import normalize_nik
+from pregnancies.services.common import (
+    apply_assessment,
+    assess_pregnancy,
+    doctor_errors,
+    given_codes,
+    history_errors,
+    mother_age_errors,
+    request_digest,
+    unknown_factor_errors,
+)
+from pregnancies.services.mothers import (
+    CONTACT_FIELDS,
+    checked_birth_date,
+    checked_nik,
+    mother_upsert,
+)
+
+logger = logging.getLogger(__name__)
+
+ID_REUSED = "This id belongs to another registration; make a new id for a new pregnancy."
+
+
+class _ActivePregnancyExists(Exception):
+    def __init__(self, pregnancy_id) -> None:
+        self.pregnancy_id = pregnancy_id
+
+
+def create_digest(data: dict, pregnancy_id) -> str:
+    """The digest of a create request, its id included, in canonical form.
+
+    Canonical: the NIK normalised, risk factors as a sorted set, every optional field
+    present, so a retry that differs only in spelling (key order, spaces in the NIK,
+    "edd" omitted or null) is the same request.
+    """
+    mother = data["mother"]
+    return request_digest(
+        {
+            "id": str(pregnancy_id),
+            "mother": {
+                "nik": normalize_nik(mother["nik"]),
+                "full_name": mother["full_name"],
+                "date_of_birth": mother.get("date_of_birth"),
+                **{f: mother.get(f) or "" for f in CONTACT_FIELDS},
+            },
+            "lmp": data.get("lmp"),
+            "edd": data.get("edd"),
+            "gravida": data["gravida"],
+            "para": data["para"],
+            "abortus": data["abortus"],
+            "height_cm": data.get("height_cm"),
+            "risk_factors": sorted(set(data.get("risk_factors") or [])),
+            "doctor": data.get("doctor"),
+        }
+    )
+
+
+def _retried(pregnancy_id, *, facility_id, digest: str) -> Pregnancy | None:
+    """The pregnancy an identical earlier request made, None if the id is free; 409 else.
+
+    A registration of another facility with this id answers the same 409, with nothing
+    about it.
+    """
+    found = Pregnancy.objects.filter(pk=pregnancy_id).first()
+    if found is None:
+        return None
+    if (found.facility_id, found.create_digest) != (facility_id, digest):
+        raise Conflict(ID_REUSED)
+    return found
+
+
+def _validated(data: dict, *, by, today: date) -> dict:
+    """Every check that needs no lock, all errors at once; the values to store."""
+    errors = Errors()
+    mother = data["mother"]
+    nik = checked_nik(mother["nik"], errors)
+    dob = (
+        checked_birth_date(nik, mother.get("date_of_birth"), today=today, errors=errors)
+        if nik
+        else None
+    )
+    edd = source = None
+    if date_errors := check_dates(lmp=data.get("lmp"), edd=data.get("edd"), today=today):
+        errors.merge(date_errors)
+    else:
+        edd, source = resolve_edd(lmp=data.get("lmp"), edd=data.get("edd"), today=today)
+    if dob is not None and edd is not None:
+        field = "date_of_birth" if mother.get("date_of_birth") else "nik"
+        mother_age_errors(dob, edd, field=field, errors=errors)
+    history_errors(
+        gravida=data["gravida"],
+        para=data["para"],
+        abortus=data["abortus"],
+        sent={"gravida", "para", "abortus"},
+        errors=errors,
+    )
+    unknown_factor_errors(data.get("risk_factors") or [], errors)
+    doctor_errors(data.get("doctor"), by.facility_id, errors)
+    errors.raise_if_any()
+    return {
+        "mother": {
+            "nik": nik,
+            "full_name": mother["full_name"],
+            "date_of_birth": dob,
+            **{f: mother.get(f) or "" for f in CONTACT_FIELDS},
+        },
+        # On a mother already known, only what this request gave is updated.
+        "mother_given": {
+            "full_name",
+            *(f for f in CONTACT_FIELDS if f in mother),
+            *(["date_of_birth"] if mother.get("date_of_birth") else []),
+        },
+        "edd": edd,
+        "edd_source": source,
+    }
+
+
+def pregnancy_register(*, data: dict, by, today: date) -> tuple[Pregnancy, bool]:
+    """Register a pregnancy for the caller's facility; (pregnancy, created).
+
+    ``data`` is the validated create body (``id`` optional). The same id with the same
+    content returns the existing pregnancy with created False (an offline retry);
+    the same id with other content raises Conflict (409). A mother with an active
+    pregnancy raises Conflict naming it. Bad input raises RuleViolation (400) and
+    writes nothing.
+    """
+    pregnancy_id = data.get("id") or uuid.uuid4()
+    digest = create_digest(data, pregnancy_id)
+    if data.get("id") and (
+        found := _retried(pregnancy_id, facility_id=by.facility_id, digest=digest)
+    ):
+        return found, False
+    values = _validated(data, by=by, today=today)
+
+    with transaction.atomic():
+        try:
+            # A savepoint: a lost race below rolls back to here and re-reads.
+            with transaction.atomic():
+                mother = mother_upsert(values["mother"], given=values["mother_given"])
+                active = (
+                    Pregnancy.objects.filter(mother=mother, status=PregnancyStatus.ACTIVE)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                if active is not None:
+                    raise _ActivePregnancyExists(active)
+                pregnancy = Pregnancy(
+                    id=pregnancy_id,
+                    mother=mother,
+                    facility_id=by.facility_id,
+                    doctor_id=data.get("doctor"),
+                    registered_by=by,
+                    lmp=data.get("lmp"),
+                    edd=values["edd"],
+                    edd_source=values["edd_source"],
+                    gravida=data["gravida"],
+                    para=data["para"],
+                    abortus=data["abortus"],
+                    height_cm=data.get("height_cm"),
+                    given_risk_factors=given_codes(data.get("risk_factors") or []),
+                    create_digest=digest,
+                )
+                assessment = assess_pregnancy(
+                    pregnancy, date_of_birth=mother.date_of_birth, today=today
+                )
+                apply_assessment(pregnancy, assessment)
+                pregnancy.save(force_insert=True)
+        except IntegrityError:
+            # Lost a race: the same request's twin inserted this id first, or another
+            # registration made the mother's active pregnancy. Both are committed now.
+            if found := _retried(pregnancy_id, facility_id=by.facility_id, digest=digest):
+                return found, False
+            active = _active_for_nik(values["mother"]["nik"])
+            if active is None:
+                raise
+            raise _conflict_active(active) from None
+        except _ActivePregnancyExists as exc:
+            if exc.pregnancy_id == pregnancy_id:  # our twin won the race
+                return _retried(pregnancy_id, facility_id=by.facility_id, digest=digest), False
+            raise _conflict_active(exc.pregnancy_id) from None
+        audit_record(user=by, action=Action.CREATE, pregnancy_id=pregnancy.pk)
+    # Ids only: no NIK, name or clinical detail ever reaches the logs.
+    logger.info(
+        "pregnancy %s registered at facility %s by user %s",
+        pregnancy.pk,
+        pregnancy.facility_id,
+        by.pk,
+    )
+    return pregnancy, True
+
+
+def _active_for_nik(nik: str):
+    return (
+        Pregnancy.objects.filter(mother__nik=nik, status=PregnancyStatus.ACTIVE)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _conflict_active(pregnancy_id) -> Conflict:
+    return Conflict(
+        "This mother already has an active pregnancy; record its outcome before "
+        "registering a new one.",
+        pregnancy=str(pregnancy_id),
+    )

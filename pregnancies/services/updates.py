@@ -1,0 +1,221 @@
+"""Correcting a pregnancy (PATCH): dates, obstetric history, risk factors, doctor, mother.
+
+Every derived value (EDD, KSPR factors, score, band) is recomputed from the stored
+inputs after the change. An EDD that moves sends ``edd_changed`` inside the
+transaction, so the alerts app re-plans in the same commit.
+
+Once the pregnancy has an outcome, its clinical record is history: only the mother's
+name and contact details may still change (her address and phone matter for the
+postpartum visits). Anything else that would change answers 400 naming the field; a
+client sending back the values it was shown changes nothing and is accepted.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Min
+
+from pregnancies.audit import Action, audit_record
+from pregnancies.errors import Errors
+from pregnancies.models import EddSource, Mother, Pregnancy, PregnancyStatus, Visit
+from pregnancies.rules.dates import check_dates, edd_from_lmp
+from pregnancies.rules.nik import nik_errors
+from pregnancies.services.common import (
+    apply_assessment,
+    assess_pregnancy,
+    doctor_errors,
+    given_codes,
+    history_errors,
+    mother_age_errors,
+    pregnancy_start,
+    unknown_factor_errors,
+)
+from pregnancies.services.mothers import (
+    CONTACT_FIELDS,
+    checked_birth_date,
+    checked_nik,
+    nik_taken_by_another,
+)
+from pregnancies.signals import edd_changed
+
+logger = logging.getLogger(__name__)
+
+# Model attribute -> the request field that changes it, for what is frozen after an outcome.
+FROZEN_AFTER_OUTCOME = {
+    "lmp": "lmp",
+    "edd": "edd",
+    "edd_source": "edd",
+    "gravida": "gravida",
+    "para": "para",
+    "abortus": "abortus",
+    "height_cm": "height_cm",
+    "given_risk_factors": "risk_factors",
+    "doctor_id": "doctor",
+}
+MOTHER_FROZEN_AFTER_OUTCOME = ("nik", "date_of_birth")
+CLOSED = (
+    "The pregnancy has an outcome recorded; only the mother's name and contact details can change."
+)
+
+
+def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pregnancy:
+    """Apply a validated PATCH body to ``pregnancy``; RuleViolation (400) on bad input."""
+    with transaction.atomic():
+        pregnancy = Pregnancy.objects.select_for_update().get(pk=pregnancy.pk)
+        mother = Mother.objects.select_for_update().get(pk=pregnancy.mother_id)
+        before = {attr: getattr(pregnancy, attr) for attr in FROZEN_AFTER_OUTCOME}
+        mother_before = {attr: getattr(mother, attr) for attr in MOTHER_FROZEN_AFTER_OUTCOME}
+        errors = Errors()
+
+        _apply_dates(pregnancy, data, today=today, errors=errors)
+        _apply_history(pregnancy, data, errors=errors)
+        if "height_cm" in data:
+            pregnancy.height_cm = data["height_cm"]
+        if "risk_factors" in data:
+            unknown_factor_errors(data["risk_factors"], errors)
+            pregnancy.given_risk_factors = given_codes(data["risk_factors"])
+        if "doctor" in data:
+            doctor_errors(data["doctor"], pregnancy.facility_id, errors)
+            pregnancy.doctor_id = data["doctor"]
+        mother_changed = _apply_mother(
+            mother,
+            data.get("mother") or {},
+            pregnancy,
+            edd_moved=pregnancy.edd != before["edd"],
+            today=today,
+            errors=errors,
+        )
+        if pregnancy.edd != before["edd"] or pregnancy.lmp != before["lmp"]:
+            _visits_still_inside(pregnancy, data, errors=errors)
+
+        if pregnancy.status != PregnancyStatus.ACTIVE:
+            changed = {
+                f for a, f in FROZEN_AFTER_OUTCOME.items() if getattr(pregnancy, a) != before[a]
+            }
+            for field in sorted(changed):
+                errors.add(field, CLOSED)
+            for attr in MOTHER_FROZEN_AFTER_OUTCOME:
+                if getattr(mother, attr) != mother_before[attr]:
+                    errors.add(attr, CLOSED, within="mother")
+        errors.raise_if_any()
+
+        if pregnancy.status == PregnancyStatus.ACTIVE:
+            assessment = assess_pregnancy(
+                pregnancy, date_of_birth=mother.date_of_birth, today=today
+            )
+            apply_assessment(pregnancy, assessment)
+        if mother_changed:
+            mother.save(update_fields=[*mother_changed, "updated_at"])
+        pregnancy.save()
+        audit_record(user=by, action=Action.UPDATE, pregnancy_id=pregnancy.pk)
+        if pregnancy.edd != before["edd"]:
+            edd_changed.send(sender=Pregnancy, pregnancy=pregnancy, old_edd=before["edd"])
+    logger.info("pregnancy %s updated by user %s", pregnancy.pk, by.pk)
+    pregnancy.mother = mother
+    return pregnancy
+
+
+def _apply_dates(pregnancy: Pregnancy, data: dict, *, today: date, errors: Errors) -> None:
+    """New LMP and/or EDD: an ultrasound EDD wins; ``edd: null`` goes back to the LMP.
+
+    Plausibility is checked, against today, on the values that change: a stored date
+    was plausible when entered, and an app sending it back unchanged months later
+    (its LMP now over 44 weeks ago) is not correcting anything.
+    """
+    if "lmp" not in data and "edd" not in data:
+        return
+    lmp = data["lmp"] if "lmp" in data else pregnancy.lmp
+    if "edd" in data:
+        ultrasound_edd = data["edd"]
+    else:
+        ultrasound_edd = pregnancy.edd if pregnancy.edd_source == EddSource.ULTRASOUND else None
+    sent_lmp = data.get("lmp") if data.get("lmp") != pregnancy.lmp else None
+    sent_edd = data.get("edd")
+    if pregnancy.edd_source == EddSource.ULTRASOUND and sent_edd == pregnancy.edd:
+        sent_edd = None
+    if sent_lmp is not None or sent_edd is not None:
+        if date_errors := check_dates(lmp=sent_lmp, edd=sent_edd, today=today):
+            errors.merge(date_errors)
+            return
+    if ultrasound_edd is None and lmp is None:
+        errors.add(
+            "lmp" if "lmp" in data else "edd",
+            "Without an ultrasound EDD the EDD comes from the LMP: give lmp or edd.",
+        )
+        return
+    pregnancy.lmp = lmp
+    if ultrasound_edd is not None:
+        pregnancy.edd, pregnancy.edd_source = ultrasound_edd, EddSource.ULTRASOUND
+    else:
+        pregnancy.edd, pregnancy.edd_source = edd_from_lmp(lmp), EddSource.LMP
+
+
+def _apply_history(pregnancy: Pregnancy, data: dict, *, errors: Errors) -> None:
+    sent = {f for f in ("gravida", "para", "abortus") if f in data}
+    if not sent:
+        return
+    for field in sent:
+        setattr(pregnancy, field, data[field])
+    history_errors(
+        gravida=pregnancy.gravida,
+        para=pregnancy.para,
+        abortus=pregnancy.abortus,
+        sent=sent,
+        errors=errors,
+    )
+
+
+def _apply_mother(
+    mother: Mother,
+    sent: dict,
+    pregnancy: Pregnancy,
+    *,
+    edd_moved: bool,
+    today: date,
+    errors: Errors,
+) -> list[str]:
+    """Set what was sent on ``mother``; the names of the fields that changed."""
+    nik = mother.nik
+    if "nik" in sent:
+        nik = checked_nik(sent["nik"], errors)
+        if nik is None:
+            return []
+        if nik != mother.nik and nik_taken_by_another(nik, mother.pk):
+            errors.add("nik", "Another mother is registered with this NIK.", within="mother")
+            return []
+    dob = mother.date_of_birth
+    if "date_of_birth" in sent:
+        dob = checked_birth_date(nik, sent["date_of_birth"], today=today, errors=errors)
+    elif nik != mother.nik and nik_errors(nik, dob):
+        dob = checked_birth_date(nik, None, today=today, errors=errors)
+    if dob is None:
+        return []
+    if "nik" in sent or "date_of_birth" in sent or edd_moved:
+        field = "date_of_birth" if "date_of_birth" in sent else "nik"
+        mother_age_errors(dob, pregnancy.edd, field=field, errors=errors)
+
+    wanted = {"nik": nik, "date_of_birth": dob}
+    wanted.update({f: sent[f] for f in ("full_name", *CONTACT_FIELDS) if f in sent})
+    changed = []
+    for field, value in wanted.items():
+        value = "" if value is None else value
+        if getattr(mother, field) != value:
+            setattr(mother, field, value)
+            changed.append(field)
+    return changed
+
+
+def _visits_still_inside(pregnancy: Pregnancy, data: dict, *, errors: Errors) -> None:
+    """New dates may not put a recorded visit before the start of the pregnancy."""
+    start = pregnancy_start(lmp=pregnancy.lmp, edd=pregnancy.edd)
+    earliest = Visit.objects.filter(pregnancy=pregnancy).aggregate(first=Min("date"))["first"]
+    if earliest is not None and earliest < start:
+        field = "edd" if "edd" in data else "lmp"
+        errors.add(
+            field,
+            f"An ANC visit on {earliest} would fall before the start of the pregnancy "
+            f"({start}); correct that visit's date first.",
+        )

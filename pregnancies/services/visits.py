@@ -1,0 +1,115 @@
+"""Recording an antenatal (ANC) visit; idempotent on the client's id like a registration."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pregnancies.audit import Action, Target, audit_record
+from pregnancies.errors import Conflict, Errors
+from pregnancies.models import Outcome, Pregnancy, Visit
+from pregnancies.rules.anc import unknown_danger_signs
+from pregnancies.services.common import pregnancy_start, request_digest
+
+logger = logging.getLogger(__name__)
+
+MEASUREMENTS = (
+    "systolic",
+    "diastolic",
+    "weight_kg",
+    "hemoglobin",
+    "muac_cm",
+    "fundal_height_cm",
+    "fetal_heart_rate",
+)
+VISIT_ID_REUSED = "This id belongs to another visit; make a new id for a new visit."
+
+
+def visit_digest(data: dict, visit_id) -> str:
+    return request_digest(
+        {
+            "id": str(visit_id),
+            "date": data["date"],
+            **{f: data.get(f) for f in MEASUREMENTS},
+            "danger_signs": sorted(set(data.get("danger_signs") or [])),
+            "notes": data.get("notes") or "",
+        }
+    )
+
+
+def _retried(visit_id, *, pregnancy_id, digest: str) -> Visit | None:
+    found = Visit.objects.filter(pk=visit_id).first()
+    if found is None:
+        return None
+    if (found.pregnancy_id, found.create_digest) != (pregnancy_id, digest):
+        raise Conflict(VISIT_ID_REUSED)
+    return found
+
+
+def visit_record(*, pregnancy: Pregnancy, data: dict, by, today: date) -> tuple[Visit, bool]:
+    """Record a visit; (visit, created). Its number follows from its date (selectors).
+
+    The date must fall between the start of the pregnancy (LMP, or EDD - 280 days)
+    and today, and not after the outcome; the pregnancy row is locked, so a visit and
+    an outcome recorded at once cannot contradict each other.
+    """
+    visit_id = data.get("id") or uuid.uuid4()
+    digest = visit_digest(data, visit_id)
+    if data.get("id") and (found := _retried(visit_id, pregnancy_id=pregnancy.pk, digest=digest)):
+        return found, False
+
+    with transaction.atomic():
+        pregnancy = Pregnancy.objects.select_for_update().get(pk=pregnancy.pk)
+        errors = Errors()
+        outcome_on = Outcome.objects.filter(pregnancy=pregnancy).values_list("date", flat=True)
+        outcome_on = outcome_on.first()
+        start = pregnancy_start(lmp=pregnancy.lmp, edd=pregnancy.edd)
+        on = data["date"]
+        if on > today:
+            errors.add("date", "The visit date cannot be in the future.")
+        elif on < start:
+            errors.add(
+                "date", f"The visit date cannot be before the start of the pregnancy ({start})."
+            )
+        elif outcome_on is not None and on > outcome_on:
+            errors.add("date", f"The visit date cannot be after the outcome ({outcome_on}).")
+        signs = data.get("danger_signs") or []
+        if unknown := unknown_danger_signs(signs):
+            errors.add("danger_signs", f"Unknown danger sign codes: {', '.join(unknown)}.")
+        systolic, diastolic = data.get("systolic"), data.get("diastolic")
+        if systolic is not None and diastolic is not None and diastolic >= systolic:
+            errors.add("diastolic", "The diastolic pressure must be lower than the systolic.")
+        errors.raise_if_any()
+
+        try:
+            with transaction.atomic():
+                visit = Visit.objects.create(
+                    id=visit_id,
+                    pregnancy=pregnancy,
+                    date=on,
+                    **{f: data.get(f) for f in MEASUREMENTS},
+                    danger_signs=list(dict.fromkeys(signs)),
+                    notes=data.get("notes") or "",
+                    recorded_by=by,
+                    create_digest=digest,
+                )
+        except IntegrityError:
+            # The same visit's twin request inserted this id first (it waited on our lock).
+            if found := _retried(visit_id, pregnancy_id=pregnancy.pk, digest=digest):
+                return found, False
+            raise
+        # Offline sync asks "what changed since T": a new visit changes its pregnancy.
+        Pregnancy.objects.filter(pk=pregnancy.pk).update(updated_at=timezone.now())
+        audit_record(
+            user=by,
+            action=Action.CREATE,
+            target=Target.VISIT,
+            pregnancy_id=pregnancy.pk,
+            object_id=visit.pk,
+        )
+    logger.info("visit %s of pregnancy %s recorded by user %s", visit.pk, pregnancy.pk, by.pk)
+    return visit, True

@@ -1,0 +1,17 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from pregnancies.apis import AuditEntryViewSet, OutcomeView, PregnancyViewSet, VisitsView
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("pregnancies", PregnancyViewSet, basename="pregnancy")
+router.register("audit", AuditEntryViewSet, basename="audit")
+
+urlpatterns = [
+    path("pregnancies/<str:pregnancy_id>/visits/", VisitsView.as_view(), name="pregnancy-visits"),
+    path(
+        "pregnancies/<str:pregnancy_id>/outcome/", OutcomeView.as_view(), name="pregnancy-outcome"
+    ),
+    *router.urls,
+]
