@@ -1,0 +1,276 @@
+"""Turn pending alerts into pushes, each (alert, device) at most once.
+
+1. ``plan_deliveries``: a Delivery row per (pending alert, active device of its
+   recipient); the unique constraint makes it idempotent.
+2. ``claim``: take due deliveries with ``SELECT ... FOR UPDATE SKIP LOCKED`` and mark
+   them ``sending`` in the same transaction, so a second worker, beat or retried task
+   never sees them (style.md, "claim before you act").
+3. Send through the back end, outside any transaction, then settle every delivery and
+   write one DeliveryAttempt per call.
+
+A worker killed between the send and the settle leaves rows ``sending``; after
+``CLAIM_LEASE`` they are retried. That window is the one place a push could repeat,
+and the inbox still holds the alert either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from notifications.backends import get_backend
+from notifications.models import (
+    Alert,
+    AlertRule,
+    AlertStatus,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Device,
+    PushHealth,
+)
+from notifications.payload import alert_message
+from notifications.push import MAX_BATCH, CredentialError, Outcome, PushBackend, PushResult
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_RETRY_SECONDS = 30
+CREDENTIAL_PAUSE = timedelta(minutes=5)
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+@dataclass
+class DispatchReport:
+    counts: dict[str, int] = field(default_factory=dict)
+    credential_error: str | None = None
+    # Seconds until the earliest delivery waiting to be retried, if any.
+    next_retry_in: float | None = None
+    # The run stopped at max_batches with work left: run again at once.
+    more: bool = False
+
+    def add(self, outcome: str, n: int = 1) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + n
+
+
+def retry_delay(attempts: int, retry_after: float | None) -> float:
+    """Exponential backoff with jitter, at least what FCM asked for, at most the cap.
+
+    The cap (TASK_MAX_RETRY_DELAY_SECONDS) stays below Redis's visibility timeout, so a
+    delayed task is never redelivered while it waits.
+    """
+    cap = settings.TASK_MAX_RETRY_DELAY_SECONDS
+    backoff = min(cap, BASE_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
+    delay = random.uniform(backoff / 2, backoff)
+    return min(cap, max(delay, retry_after or 0.0))
+
+
+def plan_deliveries(*, now: datetime) -> int:
+    # One filter() call, so the device join, its condition and the OuterRef all refer to
+    # the same row (each call on a multi-valued relation would add a join of its own).
+    pairs = Alert.objects.filter(
+        ~Exists(
+            Delivery.objects.filter(alert=OuterRef("pk"), device=OuterRef("recipient__devices"))
+        ),
+        status=AlertStatus.PENDING,
+        recipient__devices__active=True,
+    ).values_list("id", "recipient__devices")
+    rows = [
+        Delivery(alert_id=alert_id, device_id=device_id, next_attempt_at=now)
+        for alert_id, device_id in pairs
+    ]
+    Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    # A recipient with no device still has the alert in the inbox. Asked of the
+    # recipient's devices, not of the alert's deliveries: an alert another scan has
+    # just committed has no delivery yet, and must stay pending for its planner.
+    Alert.objects.filter(status=AlertStatus.PENDING).exclude(
+        Exists(Device.objects.filter(user=OuterRef("recipient"), active=True))
+    ).update(status=AlertStatus.UNDELIVERED)
+    return len(rows)
+
+
+def settle_alerts(alert_ids, *, now: datetime) -> None:
+    pending = Alert.objects.filter(id__in=alert_ids, status=AlertStatus.PENDING)
+    pending.filter(
+        Exists(Delivery.objects.filter(alert=OuterRef("pk"), status=DeliveryStatus.SENT))
+    ).update(status=AlertStatus.SENT, sent_at=now)
+    unsettled = [*Delivery.OPEN, DeliveryStatus.SENDING]
+    pending.exclude(
+        Exists(Delivery.objects.filter(alert=OuterRef("pk"), status__in=unsettled))
+    ).update(status=AlertStatus.UNDELIVERED)
+
+
+def reap_stale_claims(*, now: datetime) -> int:
+    return Delivery.objects.filter(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    ).update(status=DeliveryStatus.RETRY, next_attempt_at=now)
+
+
+def claim(*, now: datetime, limit: int) -> list[Delivery]:
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status__in=Delivery.OPEN,
+                next_attempt_at__lte=now,
+                device__active=True,
+            )
+            # Not "alert pending": the alert turns "sent" with its first device, and
+            # its other devices are still owed their push.
+            .exclude(alert__status=AlertStatus.CANCELLED)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        Delivery.objects.filter(id__in=ids).update(
+            status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(Delivery.objects.filter(id__in=ids).select_related("alert", "device"))
+
+
+def _settle(
+    deliveries: dict[int, Delivery], results: list[PushResult], backend: PushBackend
+) -> DispatchReport:
+    now = timezone.now()
+    report = DispatchReport()
+    attempts, dead_devices = [], set()
+    for result in results:
+        delivery = deliveries[result.message.ref]
+        outcome = result.outcome
+        if result.error_code == "CREDENTIAL":
+            # Not the device's fault: try again after a pause, without using up attempts.
+            delivery.status = DeliveryStatus.RETRY
+            delivery.attempts -= 1
+            delivery.next_attempt_at = now + CREDENTIAL_PAUSE
+        elif outcome == Outcome.SENT:
+            delivery.status, delivery.sent_at = DeliveryStatus.SENT, now
+            delivery.message_id = (result.message_id or "")[:200]
+        elif outcome == Outcome.DEAD_TOKEN:
+            delivery.status = DeliveryStatus.DEAD_TOKEN
+            dead_devices.add(delivery.device_id)
+        elif outcome == Outcome.RETRY and delivery.attempts < MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.RETRY
+            delivery.next_attempt_at = now + timedelta(
+                seconds=retry_delay(delivery.attempts, result.retry_after)
+            )
+        else:
+            delivery.status = DeliveryStatus.FAILED
+        report.add(delivery.status)
+        attempts.append(
+            DeliveryAttempt(
+                delivery=delivery,
+                backend=backend.name,
+                outcome=outcome,
+                error_code=(result.error_code or "")[:64],
+                error=(result.error or "")[:300],
+                retry_after_seconds=result.retry_after,
+            )
+        )
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_create(attempts)
+        Delivery.objects.bulk_update(
+            deliveries.values(), ["status", "attempts", "next_attempt_at", "sent_at", "message_id"]
+        )
+        alert_ids = {d.alert_id for d in deliveries.values()}
+        if dead_devices:
+            Device.objects.filter(id__in=dead_devices).update(active=False)
+            # The device's other queued pushes would fail the same way.
+            others = Delivery.objects.filter(device_id__in=dead_devices, status__in=Delivery.OPEN)
+            alert_ids |= set(others.values_list("alert_id", flat=True))
+            others.update(status=DeliveryStatus.DEAD_TOKEN)
+        settle_alerts(alert_ids, now=now)
+    return report
+
+
+def _release(deliveries: dict[int, Delivery], *, delay: timedelta) -> None:
+    """Give claimed rows back untouched: the back end raised before it could send them."""
+    Delivery.objects.filter(id__in=deliveries.keys(), status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.RETRY,
+        attempts=F("attempts") - 1,
+        next_attempt_at=timezone.now() + delay,
+    )
+
+
+def _set_health(backend: PushBackend, *, ok: bool, detail: str = "") -> None:
+    PushHealth.objects.update_or_create(
+        backend=backend.name, defaults={"ok": ok, "detail": detail[:300]}
+    )
+
+
+def _messages(deliveries: dict[int, Delivery], offsets: dict[str, int]):
+    return [
+        alert_message(
+            token=d.device.token,
+            alert_id=d.alert_id,
+            pregnancy_id=d.alert.pregnancy_id,
+            milestone=d.alert.milestone,
+            offset_days=offsets.get(d.alert.milestone, 0),
+            risk_band=d.alert.risk_band,
+            urgent=d.alert.urgent,
+            ref=d.id,
+        )
+        for d in deliveries.values()
+    ]
+
+
+def dispatch_due(
+    *, backend: PushBackend | None = None, batch_size: int | None = None, max_batches: int = 40
+) -> DispatchReport:
+    """Send every delivery that is due, a batch at a time; safe to run concurrently."""
+    backend = backend or get_backend()
+    batch_size = min(batch_size or settings.PUSH_BATCH_SIZE, MAX_BATCH)
+    report = DispatchReport()
+    now = timezone.now()
+    reap_stale_claims(now=now)
+    plan_deliveries(now=now)
+    offsets = dict(AlertRule.objects.values_list("milestone", "offset_days"))
+    for batch in range(max_batches + 1):
+        if batch == max_batches:
+            report.more = True
+            break
+        deliveries = {d.id: d for d in claim(now=timezone.now(), limit=batch_size)}
+        if not deliveries:
+            break
+        try:
+            results = backend.send(_messages(deliveries, offsets))
+        except CredentialError as exc:
+            logger.error("push credentials rejected by %s: %s", backend.name, exc.reason)
+            report.credential_error = exc.reason
+            answered = {r.message.ref for r in exc.results}
+            _release(
+                {k: v for k, v in deliveries.items() if k not in answered}, delay=CREDENTIAL_PAUSE
+            )
+            if exc.results:
+                _settle(
+                    {r.message.ref: deliveries[r.message.ref] for r in exc.results},
+                    exc.results,
+                    backend,
+                )
+            _set_health(backend, ok=False, detail=f"credentials rejected: {exc.reason}")
+            break
+        except Exception:
+            _release(deliveries, delay=timedelta(seconds=BASE_RETRY_SECONDS))
+            raise
+        for outcome, n in _settle(deliveries, results, backend).counts.items():
+            report.add(outcome, n)
+        _set_health(backend, ok=True)
+    report.next_retry_in = _next_retry_in()
+    return report
+
+
+def _next_retry_in() -> float | None:
+    due = (
+        Delivery.objects.filter(status=DeliveryStatus.RETRY)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if due is None:
+        return None
+    return max((due - timezone.now()).total_seconds(), 0.0)

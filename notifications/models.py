@@ -1,0 +1,215 @@
+"""Alert rules, the alerts owed to doctors, their devices and every push attempt.
+
+The send loop follows healthchecks: an alert is a row written before anything is sent,
+unique per (pregnancy, milestone, recipient); each push is a Delivery row, unique per
+(alert, device), claimed with a row lock before the call and settled after it, so two
+scans, two beats or a retried task never push twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from pregnancies.models import RiskBand
+
+
+class AlertRule(models.Model):
+    """A milestone relative to the EDD and the risk bands it is for (editable by admins)."""
+
+    milestone = models.SlugField(max_length=32, unique=True)
+    offset_days = models.SmallIntegerField(
+        help_text="Days relative to the EDD (-56 = 8 weeks before)."
+    )
+    bands = models.JSONField(help_text='Risk bands it is for, e.g. ["high", "very_high"].')
+    urgent = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["offset_days"]
+        constraints = [
+            models.UniqueConstraint(fields=["offset_days"], name="alert_rule_offset_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} (EDD {self.offset_days:+d} days)"
+
+
+class AlertStatus(models.TextChoices):
+    PENDING = "pending", "Menunggu dikirim"
+    SENT = "sent", "Terkirim"
+    UNDELIVERED = "undelivered", "Hanya di kotak masuk"
+    CANCELLED = "cancelled", "Dibatalkan"
+
+
+class Alert(models.Model):
+    Status = AlertStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pregnancy = models.ForeignKey(
+        "pregnancies.Pregnancy", on_delete=models.CASCADE, related_name="alerts"
+    )
+    milestone = models.SlugField(max_length=32)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
+    # The EDD and band the alert was raised for (the pregnancy may change later).
+    edd = models.DateField()
+    risk_band = models.CharField(max_length=10, choices=RiskBand.choices)
+    urgent = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=12, choices=AlertStatus.choices, default=AlertStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # On a doctor's alert: when it was escalated to the health office. On a health
+    # officer's copy: the doctor's alert it escalates.
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="escalations"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # "Each (pregnancy, milestone, recipient) is alerted at most once, ever."
+            models.UniqueConstraint(
+                fields=["pregnancy", "milestone", "recipient"], name="alert_once_per_recipient"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AlertStatus.values), name="alert_status_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="alert_inbox"),
+            models.Index(fields=["status"], condition=Q(status="pending"), name="alert_pending"),
+            # Escalation asks: unacknowledged, not yet escalated, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(acknowledged_at__isnull=True, escalated_at__isnull=True),
+                name="alert_unacked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert {self.id} ({self.milestone})"
+
+
+class Platform(models.TextChoices):
+    ANDROID = "android"
+    IOS = "ios"
+    WEB = "web"
+
+
+class Device(models.Model):
+    """An FCM registration token; it belongs to the user who registered it last."""
+
+    token = models.CharField(max_length=4096, unique=True)
+    platform = models.CharField(max_length=8, choices=Platform.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(platform__in=Platform.values), name="device_platform_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["user"], condition=Q(active=True), name="device_active")]
+
+    def __str__(self) -> str:
+        return f"Device …{self.token[-6:]}"
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Claimed by a worker"
+    RETRY = "retry", "Waiting to retry"
+    SENT = "sent", "Accepted by FCM"
+    DEAD_TOKEN = "dead_token", "Token no longer registered"
+    FAILED = "failed", "Failed for good"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Delivery(models.Model):
+    """One push of one alert to one device: the unit that is claimed and sent once."""
+
+    Status = DeliveryStatus
+    OPEN = (DeliveryStatus.QUEUED, DeliveryStatus.RETRY)
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "device"], name="delivery_once_per_device"),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_known"
+            ),
+        ]
+        indexes = [
+            # The dispatcher's question: which open deliveries are due now.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["queued", "retry"]),
+                name="delivery_due",
+            ),
+            models.Index(
+                fields=["claimed_at"], condition=Q(status="sending"), name="delivery_claimed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.id} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """Every call to the push back end, with its outcome (no message content)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempts_log")
+    at = models.DateTimeField(auto_now_add=True)
+    backend = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=12)
+    error_code = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    retry_after_seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.backend} {self.outcome} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class PushHealth(models.Model):
+    """The last word on the push back end's credentials, shown by /healthz.
+
+    One row per back end; written by whichever worker last talked to it, so the web
+    processes (which never push) can report it.
+    """
+
+    backend = models.CharField(max_length=20, primary_key=True)
+    ok = models.BooleanField(default=True)
+    detail = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.backend}: {'ok' if self.ok else self.detail}"

@@ -1,0 +1,65 @@
+"""Push texts, in Bahasa Indonesia, with nothing personal in them.
+
+Lock screens are public and pushes travel through servers abroad (domain.md): only
+opaque ids, the milestone and the risk band leave the service.
+"""
+
+from __future__ import annotations
+
+from notifications.push import PushMessage
+
+BAND_LABEL = {
+    "low": "risiko rendah",
+    "high": "risiko tinggi",
+    "very_high": "risiko sangat tinggi",
+}
+
+
+def when_label(offset_days: int) -> str:
+    """'8 minggu lagi', 'hari ini', 'lewat 7 hari' for an offset from the due date."""
+    if offset_days == 0:
+        return "hari ini"
+    if offset_days < 0:
+        days = -offset_days
+        return f"{days // 7} minggu lagi" if days % 7 == 0 else f"{days} hari lagi"
+    return f"lewat {offset_days} hari"
+
+
+def title_for(offset_days: int) -> str:
+    # A post-term mother is the urgent case: "approaching the due date" would undersell it.
+    if offset_days > 0:
+        return "Ibu hamil melewati HPL"
+    if offset_days == 0:
+        return "Ibu hamil mencapai HPL"
+    return "Ibu hamil mendekati HPL"
+
+
+def alert_message(
+    *,
+    token: str,
+    alert_id,
+    pregnancy_id,
+    milestone: str,
+    offset_days: int,
+    risk_band: str,
+    urgent: bool,
+    ref=None,
+) -> PushMessage:
+    prefix = "SEGERA: " if urgent else ""
+    return PushMessage(
+        token=token,
+        title=f"{prefix}{title_for(offset_days)}",
+        body=(
+            f"Seorang ibu hamil ({BAND_LABEL.get(risk_band, risk_band)}) HPL-nya "
+            f"{when_label(offset_days)}. Buka aplikasi JSC untuk merencanakan persalinan."
+        ),
+        data={
+            "alert_id": str(alert_id),
+            "pregnancy_id": str(pregnancy_id),
+            # FCM takes string values only; str() also turns a TextChoices member into
+            # its plain value.
+            "milestone": str(milestone),
+            "risk_band": str(risk_band),
+        },
+        ref=ref,
+    )

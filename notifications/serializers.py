@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from notifications.models import Alert, AlertRule, Device
+from pregnancies.models import RiskBand
+
+
+class TokenField(serializers.CharField):
+    """A string and nothing else: DRF's CharField would store 12345 as "12345", a token
+    no phone holds."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    token = TokenField(max_length=4096, trim_whitespace=True)
+
+    class Meta:
+        model = Device
+        fields = ["token", "platform", "active", "created_at", "updated_at"]
+        read_only_fields = ["active", "created_at", "updated_at"]
+        # The token is unique, but a known token moves to whoever registers it last,
+        # so the model's unique validator must not turn that into a 400.
+        extra_kwargs = {"token": {"validators": []}}
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    days_to_edd = serializers.SerializerMethodField()
+    escalated = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "pregnancy",
+            "milestone",
+            "edd",
+            "days_to_edd",
+            "risk_band",
+            "urgent",
+            "status",
+            "created_at",
+            "sent_at",
+            "acknowledged_at",
+            "escalated",
+        ]
+        read_only_fields = fields
+
+    def get_days_to_edd(self, alert: Alert) -> int:
+        return (alert.edd - timezone.localdate()).days
+
+    def get_escalated(self, alert: Alert) -> bool:
+        return alert.escalated_at is not None
+
+
+# The same choice set as Alert.risk_band: one RiskBandEnum in the schema, not a second
+# "BandsEnum" (drf-spectacular warns on a choice set with two names).
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/RiskBandEnum"},
+        "minItems": 1,
+        "maxItems": 3,
+    }
+)
+class BandsField(serializers.ListField):
+    child = serializers.ChoiceField(choices=RiskBand.choices)
+
+
+class AlertRuleSerializer(serializers.ModelSerializer):
+    bands = BandsField(min_length=1, max_length=3)
+    # Declared, so the model's unique offset must be declared again: without it a
+    # second rule on the same day is an IntegrityError, a 500.
+    offset_days = serializers.IntegerField(
+        min_value=-280,
+        max_value=28,
+        validators=[UniqueValidator(queryset=AlertRule.objects.all())],
+    )
+
+    class Meta:
+        model = AlertRule
+        fields = ["id", "milestone", "offset_days", "bands", "urgent", "active"]
+
+    def validate_milestone(self, value: str) -> str:
+        # Sent alerts name their milestone, and "at most once, ever" is checked by that
+        # name: a renamed rule would alert every mother it already alerted a second time.
+        if self.instance is not None and value != self.instance.milestone:
+            raise serializers.ValidationError(
+                "A milestone cannot be renamed; disable this rule and add a new one."
+            )
+        return value
+
+    def validate_bands(self, value: list[str]) -> list[str]:
+        return sorted(set(value), key=RiskBand.values.index)

@@ -1,0 +1,70 @@
+"""What beat runs (and ``send_due_alerts`` runs once): the scan, then the dispatch."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from notifications.escalation import escalate
+from notifications.models import Alert, AlertStatus, Delivery, DeliveryStatus
+from notifications.owed import record_owed_alerts
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ScanReport:
+    post_term_updated: int
+    alerts_owed: int
+    escalated: int
+
+
+@transaction.atomic
+def scan(*, today: date, now: datetime) -> ScanReport:
+    from pregnancies.services import refresh_post_term
+
+    report = ScanReport(
+        # Post-term is a KSPR factor that arrives with time, not with a write.
+        post_term_updated=refresh_post_term(today=today),
+        alerts_owed=record_owed_alerts(today=today),
+        escalated=escalate(now=now),
+    )
+    logger.info(
+        "alert scan for %s: %d owed, %d escalated, %d post-term",
+        today,
+        report.alerts_owed,
+        report.escalated,
+        report.post_term_updated,
+    )
+    return report
+
+
+def cancel_for_pregnancy(pregnancy_id) -> int:
+    """An outcome stops every pending alert of the pregnancy at once (domain.md)."""
+    Delivery.objects.filter(alert__pregnancy_id=pregnancy_id, status__in=Delivery.OPEN).update(
+        status=DeliveryStatus.CANCELLED
+    )
+    return Alert.objects.filter(pregnancy_id=pregnancy_id, status=AlertStatus.PENDING).update(
+        status=AlertStatus.CANCELLED
+    )
+
+
+def replan_for_pregnancy(pregnancy_id) -> int:
+    """The EDD moved: alerts not yet pushed anywhere are dropped, to be owed anew.
+
+    What was already pushed stays (it happened, and it is in the inbox); what was only
+    planned moves with the new date at the next scan.
+    """
+    pushed = Delivery.objects.filter(
+        alert=OuterRef("pk"), status__in=[DeliveryStatus.SENDING, DeliveryStatus.SENT]
+    )
+    deleted, _ = (
+        Alert.objects.filter(pregnancy_id=pregnancy_id, status=AlertStatus.PENDING)
+        .exclude(Exists(pushed))
+        .delete()
+    )
+    return deleted

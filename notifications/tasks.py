@@ -1,0 +1,46 @@
+"""Thin Celery tasks: a service call and the retry policy (style.md)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.dispatch import dispatch_due
+from notifications.services import scan
+
+
+@shared_task(
+    name="notifications.tasks.scan_due_alerts",
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def scan_due_alerts() -> None:
+    scan(today=timezone.localdate(), now=timezone.now())
+    transaction.on_commit(dispatch_alerts.delay)
+
+
+@shared_task(
+    name="notifications.tasks.dispatch_alerts",
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=10,
+)
+def dispatch_alerts() -> None:
+    report = dispatch_due()
+    if report.more:
+        dispatch_alerts.delay()
+        return
+    # Retries wait in the database. Wake a worker for the first one only when it is due
+    # before the next scan would find it anyway; the countdown is always shorter than the
+    # broker's visibility timeout (settings.TASK_MAX_RETRY_DELAY_SECONDS).
+    wait = report.next_retry_in
+    if wait is not None and report.credential_error is None:
+        if wait < min(settings.ALERT_SCAN_INTERVAL_SECONDS, settings.TASK_MAX_RETRY_DELAY_SECONDS):
+            dispatch_alerts.apply_async(countdown=wait)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from jsc.people.permissions import IsAdminRole
+from notifications.devices import register_device, unregister_device
+from notifications.models import Alert, AlertRule, AlertStatus, Device
+from notifications.serializers import AlertRuleSerializer, AlertSerializer, DeviceSerializer
+
+
+class DeviceViewSet(viewsets.GenericViewSet):
+    """The caller's phones: registering a token, signing one out."""
+
+    serializer_class = DeviceSerializer
+    lookup_field = "token"
+    # FCM tokens hold ':', '-', '_' and may hold '.', which DRF's default pattern refuses.
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Device.objects.none()
+        return Device.objects.filter(user=self.request.user)
+
+    @extend_schema(
+        summary="Register a device token",
+        description="201 for a new token, 200 for a known one (it moves to the caller).",
+        responses={200: DeviceSerializer, 201: DeviceSerializer},
+    )
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        device, created = register_device(user=request.user, **serializer.validated_data)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self.get_serializer(device).data, status=code)
+
+    @extend_schema(
+        summary="Sign a device out",
+        description="No more pushes to this token until it is registered again.",
+        parameters=[
+            OpenApiParameter(
+                "token", OpenApiTypes.STR, OpenApiParameter.PATH, description="The FCM token."
+            )
+        ],
+        responses={204: None},
+    )
+    def destroy(self, request, token=None):
+        unregister_device(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AlertFilter(filters.FilterSet):
+    acknowledged = filters.BooleanFilter(
+        field_name="acknowledged_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label="true: only acknowledged alerts; false: only those still waiting.",
+    )
+
+    class Meta:
+        model = Alert
+        fields = ["acknowledged", "milestone", "status"]
+
+
+@extend_schema_view(list=extend_schema(summary="The caller's inbox, newest first"))
+class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's inbox: every alert raised for them, newest first."""
+
+    serializer_class = AlertSerializer
+    filterset_class = AlertFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Alert.objects.none()
+        return (
+            Alert.objects.filter(recipient=self.request.user)
+            .exclude(status=AlertStatus.CANCELLED)
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(
+        summary="Acknowledge an alert",
+        description="Sets acknowledged_at; acknowledging again changes nothing.",
+        request=None,
+        responses={200: AlertSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        # DRF's get_object_or_404 answers 404 for an id that is no UUID too, where
+        # Django's would raise a ValidationError (a 400 here).
+        alert = get_object_or_404(self.get_queryset(), pk=pk)
+        # Conditional update: acknowledging twice keeps the first time.
+        Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now()
+        )
+        alert.refresh_from_db()
+        return Response(self.get_serializer(alert).data)
+
+
+class AlertRuleViewSet(viewsets.ModelViewSet):
+    queryset = AlertRule.objects.all()
+    serializer_class = AlertRuleSerializer
+    permission_classes = [IsAdminRole]
+    # No DELETE: alerts already raised name their rule's milestone; disable it instead.
+    http_method_names = ["get", "post", "patch"]

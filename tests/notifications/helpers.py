@@ -1,0 +1,42 @@
+"""Pregnancies made straight in the database, for the alert tests (the registry's API
+is tested in tests/pregnancies; here only the EDD, band and facility matter)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from pregnancies.models import Mother, Pregnancy
+
+_serial = itertools.count(1)
+
+SCORE_FOR_BAND = {"low": 2, "high": 6, "very_high": 14}
+
+
+def make_pregnancy(
+    *, facility, by, edd: date, risk_band: str = "low", doctor=None, status: str = "active"
+) -> Pregnancy:
+    n = next(_serial)
+    # 350921 = Sumbersari, Jember; born 17 Aug 1995, a woman (day + 40).
+    mother = Mother.objects.create(
+        nik=f"350921570895{n:04d}",
+        full_name=f"Ibu Uji {n}",
+        date_of_birth=date(1995, 8, 17),
+        phone=f"+62812000{n:05d}",
+    )
+    return Pregnancy.objects.create(
+        mother=mother,
+        facility=facility,
+        doctor=doctor,
+        registered_by=by,
+        lmp=edd - timedelta(days=280),
+        edd=edd,
+        edd_source="lmp",
+        gravida=2,
+        para=1,
+        abortus=0,
+        kspr_score=SCORE_FOR_BAND[risk_band],
+        risk_band=risk_band,
+        status=status,
+        create_digest="test",
+    )

@@ -1,0 +1,119 @@
+"""Two scans at once, a scan repeated, a dispatch that dies half-way: every
+(pregnancy, milestone, device) is pushed once (style.md, "claim before you act")."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from notifications.dispatch import dispatch_due
+from notifications.models import Alert, Delivery
+from notifications.services import scan
+from tests.notifications.conftest import device_for
+from tests.notifications.helpers import make_pregnancy
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def many_owed(ana, citra, dodi, sumbersari, patrang, bayu):
+    """Twelve mothers due soon at two puskesmas; each doctor has two phones."""
+    today = timezone.localdate()
+    for days in range(0, 24, 2):
+        make_pregnancy(
+            facility=sumbersari, by=ana, edd=today + timedelta(days=days), risk_band="high"
+        )
+    for days in range(1, 20, 3):
+        make_pregnancy(facility=patrang, by=bayu, edd=today + timedelta(days=days))
+    for user in (citra, dodi):
+        device_for(user, f"{user.username}-phone")
+        device_for(user, f"{user.username}-tablet")
+
+
+def run_at_once(n: int, work) -> list[BaseException]:
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            barrier.wait()
+            work()
+        except BaseException as exc:  # noqa: BLE001 (reported by the test)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def pushes_per_alert_and_device(fake_fcm) -> Counter:
+    return Counter(
+        (r["message"]["data"]["alert_id"], r["message"]["token"]) for r in fake_fcm.requests
+    )
+
+
+def scan_and_dispatch():
+    scan(today=timezone.localdate(), now=timezone.now())
+    dispatch_due(batch_size=3)
+
+
+def test_two_scans_and_dispatches_at_once_push_each_alert_to_each_device_once(
+    many_owed, fake_fcm, fcm_backend
+):
+    assert run_at_once(3, scan_and_dispatch) == []
+
+    pushes = pushes_per_alert_and_device(fake_fcm)
+    alerts = Alert.objects.count()
+    assert alerts == 12 + 7
+    assert len(pushes) == alerts * 2
+    assert set(pushes.values()) == {1}
+    assert Delivery.objects.filter(status="sent").count() == alerts * 2
+
+
+def test_a_repeated_scan_pushes_nothing_new(many_owed, fake_fcm, fcm_backend):
+    scan_and_dispatch()
+    first = len(fake_fcm.requests)
+
+    scan_and_dispatch()
+    scan_and_dispatch()
+
+    assert len(fake_fcm.requests) == first
+    assert set(pushes_per_alert_and_device(fake_fcm).values()) == {1}
+
+
+def test_a_dispatch_that_fails_half_way_and_is_retried_pushes_each_once(
+    many_owed, fake_fcm, fcm_backend
+):
+    class DiesOnSecondBatch:
+        name = "fcm"
+        calls = 0
+
+        def send(self, messages):
+            self.calls += 1
+            if self.calls == 2:
+                raise ConnectionError("worker lost its network half-way")
+            return fcm_backend.send(messages)
+
+    scan(today=timezone.localdate(), now=timezone.now())
+    with pytest.raises(ConnectionError):
+        dispatch_due(backend=DiesOnSecondBatch(), batch_size=5)
+    sent_before_failure = len(fake_fcm.requests)
+    assert sent_before_failure == 5
+
+    # What Celery's autoretry does next: the same task again, once its delay has passed.
+    Delivery.objects.filter(status="retry").update(next_attempt_at=timezone.now())
+    dispatch_due(batch_size=5)
+
+    pushes = pushes_per_alert_and_device(fake_fcm)
+    assert len(pushes) == Alert.objects.count() * 2
+    assert set(pushes.values()) == {1}

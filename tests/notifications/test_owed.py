@@ -1,0 +1,199 @@
+"""Which alerts the scan owes, on fixed days (domain.md, "Alerts to doctors")."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from jsc.people.models import Role
+from notifications.models import Alert, AlertRule
+from notifications.owed import alerts_owed, record_owed_alerts
+from notifications.services import cancel_for_pregnancy, replan_for_pregnancy
+from tests.conftest import make_user
+from tests.notifications.helpers import make_pregnancy
+
+TODAY = date(2026, 12, 1)
+
+
+def owed_milestones(**kwargs) -> list[tuple]:
+    return sorted(
+        (a.pregnancy_id, a.milestone, a.recipient_id) for a in alerts_owed(today=TODAY, **kwargs)
+    )
+
+
+@pytest.mark.parametrize(
+    ("days_to_edd", "band", "milestone"),
+    [
+        (57, "high", None),
+        (56, "high", "edd_minus_56"),
+        (56, "very_high", "edd_minus_56"),
+        (56, "low", None),  # the 8-week alert is for high and very high risk only
+        (29, "low", None),
+        (28, "low", "edd_minus_28"),
+        (28, "high", "edd_minus_28"),
+        (15, "low", "edd_minus_28"),  # still the latest milestone that has come
+        (14, "low", "edd_minus_14"),
+        (7, "very_high", "edd_minus_7"),
+        (1, "low", "edd_minus_7"),
+        (0, "low", "edd"),
+        (-7, "low", "post_term_7"),
+        (-14, "low", "post_term_14"),
+        (-28, "low", "post_term_14"),  # 44 weeks exactly: not yet stale
+        (-29, "low", None),  # past 44 weeks: stale, no more alerts
+        (-60, "high", None),
+    ],
+)
+def test_it_owes_the_latest_milestone_that_has_come(
+    ana, citra, sumbersari, days_to_edd, band, milestone
+):
+    pregnancy = make_pregnancy(
+        facility=sumbersari, by=ana, edd=TODAY + timedelta(days=days_to_edd), risk_band=band
+    )
+
+    owed = alerts_owed(today=TODAY)
+
+    assert [(a.pregnancy_id, a.milestone, a.recipient_id) for a in owed] == (
+        [(pregnancy.id, milestone, citra.id)] if milestone else []
+    )
+
+
+def test_a_late_registration_gets_only_the_latest_milestone_not_a_burst(ana, citra, sumbersari):
+    make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=3), risk_band="high")
+
+    record_owed_alerts(today=TODAY)
+
+    assert list(Alert.objects.values_list("milestone", flat=True)) == ["edd_minus_7"]
+
+
+def test_each_milestone_is_owed_once_however_often_the_scan_runs(ana, citra, sumbersari):
+    make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=14))
+
+    record_owed_alerts(today=TODAY)
+    record_owed_alerts(today=TODAY)
+    record_owed_alerts(today=TODAY + timedelta(days=1))
+
+    assert Alert.objects.count() == 1
+    assert alerts_owed(today=TODAY) == []
+
+
+def test_the_next_milestone_comes_on_its_own_day(ana, citra, sumbersari):
+    make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=14))
+
+    for day in range(15):
+        record_owed_alerts(today=TODAY + timedelta(days=day))
+
+    assert sorted(Alert.objects.values_list("milestone", flat=True)) == [
+        "edd",
+        "edd_minus_14",
+        "edd_minus_7",
+    ]
+
+
+def test_the_named_doctor_alone_is_alerted(ana, citra, sumbersari):
+    other = make_user("eka", Role.DOCTOR, sumbersari)
+    pregnancy = make_pregnancy(
+        facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7), doctor=other
+    )
+
+    assert owed_milestones() == [(pregnancy.id, "edd_minus_7", other.id)]
+
+
+def test_without_a_named_doctor_every_active_doctor_of_the_facility_is_alerted(
+    ana, citra, dodi, sumbersari
+):
+    eka = make_user("eka", Role.DOCTOR, sumbersari)
+    make_user("fajar", Role.DOCTOR, sumbersari, is_active=False)
+    pregnancy = make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7))
+
+    assert owed_milestones() == sorted(
+        [(pregnancy.id, "edd_minus_7", citra.id), (pregnancy.id, "edd_minus_7", eka.id)]
+    )
+
+
+def test_an_inactive_named_doctor_falls_back_to_the_facility_doctors(ana, citra, sumbersari):
+    gone = make_user("gita", Role.DOCTOR, sumbersari, is_active=False)
+    pregnancy = make_pregnancy(
+        facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7), doctor=gone
+    )
+
+    assert owed_milestones() == [(pregnancy.id, "edd_minus_7", citra.id)]
+
+
+@pytest.mark.parametrize("status", ["delivered", "ended"])
+def test_a_closed_pregnancy_is_owed_nothing(ana, citra, sumbersari, status):
+    make_pregnancy(facility=sumbersari, by=ana, edd=TODAY, status=status)
+
+    assert alerts_owed(today=TODAY) == []
+
+
+def test_an_outcome_cancels_what_is_pending_and_keeps_what_was_sent(ana, citra, sumbersari):
+    pregnancy = make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=14))
+    record_owed_alerts(today=TODAY)
+    sent = Alert.objects.get()
+    sent.status = "sent"
+    sent.save()
+    record_owed_alerts(today=TODAY + timedelta(days=7))
+
+    cancel_for_pregnancy(pregnancy.id)
+
+    assert dict(Alert.objects.values_list("milestone", "status")) == {
+        "edd_minus_14": "sent",
+        "edd_minus_7": "cancelled",
+    }
+
+
+def test_an_edd_moved_later_replans_what_was_not_yet_sent(ana, citra, sumbersari):
+    pregnancy = make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7))
+    record_owed_alerts(today=TODAY)
+    assert Alert.objects.get().milestone == "edd_minus_7"
+
+    pregnancy.edd = TODAY + timedelta(days=30)
+    pregnancy.save()
+    replan_for_pregnancy(pregnancy.id)
+
+    assert Alert.objects.count() == 0
+    assert owed_milestones() == []
+    record_owed_alerts(today=TODAY + timedelta(days=2))
+    assert Alert.objects.get().milestone == "edd_minus_28"
+    assert Alert.objects.get().edd == TODAY + timedelta(days=30)
+
+
+def test_an_edd_moved_earlier_owes_the_new_latest_milestone(ana, citra, sumbersari):
+    pregnancy = make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=40))
+    assert owed_milestones() == []
+
+    pregnancy.edd = TODAY + timedelta(days=10)
+    pregnancy.save()
+
+    assert owed_milestones() == [(pregnancy.id, "edd_minus_14", citra.id)]
+
+
+def test_rules_edited_by_an_admin_take_effect(ana, citra, sumbersari):
+    pregnancy = make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=56))
+    AlertRule.objects.filter(milestone="edd_minus_56").update(bands=["low", "high", "very_high"])
+    assert owed_milestones() == [(pregnancy.id, "edd_minus_56", citra.id)]
+
+    AlertRule.objects.filter(milestone="edd_minus_56").update(active=False)
+    assert owed_milestones() == []
+
+
+def test_the_scan_runs_a_fixed_number_of_queries_whatever_the_number_of_pregnancies(
+    ana, citra, sumbersari, django_assert_num_queries
+):
+    def scan_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            alerts_owed(today=TODAY)
+        return len(ctx.captured_queries)
+
+    make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7))
+    few = scan_queries()
+    for days in range(0, 60, 2):
+        make_pregnancy(
+            facility=sumbersari, by=ana, edd=TODAY + timedelta(days=days), risk_band="high"
+        )
+
+    assert scan_queries() == few
