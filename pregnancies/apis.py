@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from jsc.people.permissions import IsAdminRole
 from pregnancies.audit import Action, Target, audit_list, audit_record
 from pregnancies.filters import AuditEntryFilter, PregnancyFilter
-from pregnancies.http import BoundedBodyMixin
 from pregnancies.models import AuditEntry, Outcome, Pregnancy
 from pregnancies.permissions import PregnancyAccess
 from pregnancies.selectors import pregnancies_for_display, pregnancies_visible_to, visits_numbered
@@ -48,7 +47,6 @@ PREGNANCY_ID = OpenApiParameter("pregnancy_id", OpenApiTypes.UUID, OpenApiParame
 
 
 class PregnancyViewSet(
-    BoundedBodyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -127,7 +125,7 @@ class PregnancyViewSet(
         return self._answer(pregnancy.pk)
 
 
-class _PregnancyChildView(BoundedBodyMixin, generics.GenericAPIView):
+class _PregnancyChildView(generics.GenericAPIView):
     """Routes under one pregnancy: 404 outside the caller's reach, 403 for a reader's write."""
 
     permission_classes = [PregnancyAccess]

@@ -25,12 +25,6 @@ class Conflict(APIException):
         self.detail = {"detail": self.detail, **extra}
 
 
-class PayloadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "payload_too_large"
-
-
 class Errors:
     """Collects field -> messages, nested one level for ``mother``; raises once at the end."""
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from jsc.people.models import District, Facility, Role, User
 
@@ -30,12 +32,18 @@ def slug(name: str) -> str:
     return name.lower().replace(" ", "")
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashed once: 64 demo staff hashed one by one cost about 20 s of every seed.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(username: str, role: str, full_name: str, facility: Facility | None) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_user(
+        user = User.objects.create(
             username=username,
-            password=DEMO_PASSWORD,
+            password=_demo_password_hash(),
             role=role,
             full_name=full_name,
             facility=facility,

@@ -150,3 +150,19 @@ def test_it_runs_in_production_when_explicitly_allowed():
     seed("--allow-production")
 
     assert District.objects.count() == 31
+
+
+def test_it_leaves_alerts_in_the_demo_doctors_inboxes(api):
+    from notifications.models import Alert
+
+    seed(extensions=True)
+
+    doctors_with_alerts = User.objects.filter(
+        role="doctor", alerts__isnull=False, username__startswith="dokter."
+    ).distinct()
+    assert doctors_with_alerts.count() >= 5
+    doctor = doctors_with_alerts.first()
+    inbox = api(doctor).get("/api/v1/alerts/").json()["results"]
+    assert {item["id"] for item in inbox} == {
+        str(a.id) for a in Alert.objects.filter(recipient=doctor)
+    }

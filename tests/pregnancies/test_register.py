@@ -301,8 +301,7 @@ def test_it_rejects_a_body_over_the_upload_limit_with_413(api, ana, settings):
 def test_the_parser_counts_the_bytes_itself_whatever_the_header_says(settings):
     import io
 
-    from pregnancies.errors import PayloadTooLarge
-    from pregnancies.http import BoundedJSONParser
+    from jsc.http import BoundedJSONParser, PayloadTooLarge
 
     raw = json.dumps({"padding": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE}).encode()
 

@@ -1,12 +1,11 @@
-"""HTTP edges of the registry's views: a JSON parser that honours the body size limit.
+"""The API's JSON parser (the default for every view): it honours the body size limit.
 
 DRF's JSONParser reads the request as a stream, which bypasses Django's
 DATA_UPLOAD_MAX_MEMORY_SIZE check (that one runs only on ``request.body``): a 50 MB
 JSON body would be read and parsed whole. This parser reads at most the limit plus one
-byte and answers 413 beyond it. Were ``request.body`` read first (so Django's own check
-raises RequestDataTooBig, which DRF does not know and Django would turn into an HTML
-400), ``BoundedBodyMixin`` turns that into the same JSON 413. JSON nested deeper than
-Python's recursion limit is a 400, not a RecursionError (500).
+byte and answers 413 beyond it (jsc.errors turns Django's own RequestDataTooBig, raised
+when something reads ``request.body`` first, into the same JSON 413). JSON nested deeper
+than Python's recursion limit is a 400, not a RecursionError (500).
 """
 
 from __future__ import annotations
@@ -14,14 +13,18 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from rest_framework.exceptions import ParseError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 
-from pregnancies.errors import PayloadTooLarge
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
 
 
-def _too_large() -> PayloadTooLarge:
+def too_large() -> PayloadTooLarge:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return PayloadTooLarge(f"The request body is larger than {limit // 1024} KB.")
 
@@ -37,21 +40,12 @@ class BoundedJSONParser(JSONParser):
             except ValueError:
                 declared = 0
             if declared > limit:
-                raise _too_large()
+                raise too_large()
             body = stream.read(limit + 1)
             if len(body) > limit:
-                raise _too_large()
+                raise too_large()
             stream = io.BytesIO(body)
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:  # "[[[[...": the decoder gives up on deep nesting
             raise ParseError("JSON parse error - nested too deeply.") from None
-
-
-class BoundedBodyMixin:
-    parser_classes = [BoundedJSONParser]
-
-    def handle_exception(self, exc):
-        if isinstance(exc, RequestDataTooBig):
-            exc = _too_large()
-        return super().handle_exception(exc)
