@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from celery import Celery
 from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jsc.settings")
+
+if os.path.basename(sys.argv[0]) == "celery":
+    # Worker and beat read the settings lazily, deep inside Celery; read them now so a
+    # misconfiguration stops them with the same one line as manage.py and gunicorn.
+    import django
+
+    from jsc.startup import call_or_explain
+
+    call_or_explain(django.setup)
 
 app = Celery("jsc")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -37,14 +37,19 @@ def explain(exc: BaseException) -> str | None:
     return None
 
 
-def run_or_explain(argv: list[str]) -> None:
-    from django.core.management import execute_from_command_line
-
+def call_or_explain(start, *args):
+    """``start(*args)``, but a known start-up failure exits 2 with one line on stderr."""
     try:
-        execute_from_command_line(argv)
+        return start(*args)
     except Exception as exc:
         line = explain(exc)
         if line is None:
             raise
         print(line, file=sys.stderr)
         sys.exit(2)
+
+
+def run_or_explain(argv: list[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    call_or_explain(execute_from_command_line, argv)

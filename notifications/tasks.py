@@ -10,28 +10,23 @@ from django.utils import timezone
 from notifications.dispatch import dispatch_due
 from notifications.services import scan
 
+# A failed run (database restarting, broker blip) is retried with growing, jittered
+# delays, all far below the broker's visibility timeout.
+RETRY_POLICY = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+}
 
-@shared_task(
-    name="notifications.tasks.scan_due_alerts",
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-)
+
+@shared_task(name="notifications.tasks.scan_due_alerts", max_retries=5, **RETRY_POLICY)
 def scan_due_alerts() -> None:
     scan(today=timezone.localdate(), now=timezone.now())
     transaction.on_commit(dispatch_alerts.delay)
 
 
-@shared_task(
-    name="notifications.tasks.dispatch_alerts",
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=10,
-)
+@shared_task(name="notifications.tasks.dispatch_alerts", max_retries=10, **RETRY_POLICY)
 def dispatch_alerts() -> None:
     report = dispatch_due()
     if report.more:

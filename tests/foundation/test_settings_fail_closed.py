@@ -6,9 +6,14 @@ Each test starts a fresh interpreter: the settings module is read once per proce
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from tests.foundation.conftest import manage, run_python
+from tests.foundation.conftest import BASE_DIR, manage, run_python
 
 PRINT_SETTINGS = [
     "-c",
@@ -43,6 +48,22 @@ def test_an_empty_secret_key_is_no_secret_key():
 
 def test_the_wsgi_entry_point_refuses_too():
     result = run_python(["-c", "import jsc.wsgi"], JSC_ENV="production")
+
+    assert result.returncode == 2
+    assert_one_line_error(result, "SECRET_KEY")
+
+
+@pytest.mark.parametrize("command", ["worker", "beat"])
+def test_the_celery_worker_and_beat_refuse_too(command):
+    celery = str(Path(sys.executable).parent / "celery")
+    result = subprocess.run(
+        [celery, "-A", "jsc", command],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ["PATH"], "JSC_ENV": "production"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 2
     assert_one_line_error(result, "SECRET_KEY")

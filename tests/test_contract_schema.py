@@ -1,4 +1,5 @@
-"""The OpenAPI schema agrees with the contract's "Doctors: devices and alerts" table."""
+"""The OpenAPI schema agrees with the contract: its paths and methods, and the details of
+the "Doctors: devices and alerts" table."""
 
 from __future__ import annotations
 
@@ -20,8 +21,6 @@ ALERT_FIELDS = {
     "acknowledged_at",
     "escalated",
 }
-# What marks a warning as one of ours rather than of another app's work in progress.
-OURS = ("notifications", "DeviceViewSet", "AlertViewSet", "AlertRuleViewSet", "Enum")
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +50,15 @@ def response_schema(operation: dict, code: str) -> dict:
 @pytest.mark.parametrize(
     ("path", "methods"),
     [
+        ("/api/v1/auth/token/", {"post"}),
+        ("/api/v1/auth/token/refresh/", {"post"}),
+        ("/api/v1/me/", {"get"}),
+        ("/api/v1/facilities/", {"get", "post"}),
+        ("/api/v1/users/", {"post"}),
+        ("/api/v1/pregnancies/", {"get", "post"}),
+        ("/api/v1/pregnancies/{id}/", {"get", "patch"}),
+        ("/api/v1/pregnancies/{pregnancy_id}/visits/", {"get", "post"}),
+        ("/api/v1/pregnancies/{pregnancy_id}/outcome/", {"post", "patch"}),
         ("/api/v1/devices/", {"post"}),
         ("/api/v1/devices/{token}/", {"delete"}),
         ("/api/v1/alerts/", {"get"}),
@@ -60,7 +68,7 @@ def response_schema(operation: dict, code: str) -> dict:
 def test_it_has_the_contracts_paths_and_methods(schema, path, methods):
     assert path in schema["paths"]
     operations = {m for m in schema["paths"][path] if m != "parameters"}
-    assert operations == methods
+    assert methods <= operations
 
 
 def test_registering_a_device_answers_201_or_200_with_the_device(schema):
@@ -108,7 +116,7 @@ def test_the_schema_is_valid_openapi(schema):
     validate_schema(schema)
 
 
-def test_the_notifications_views_generate_no_warnings(generated):
+def test_no_view_generates_a_schema_warning_or_error(generated):
     _, warnings = generated
 
-    assert [w for w in warnings if any(mark in w for mark in OURS)] == []
+    assert warnings == []
