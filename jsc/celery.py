@@ -28,7 +28,7 @@ app.autodiscover_tasks()
 def _make_broker_folder(sender: Celery, **kwargs) -> None:
     # The filesystem transport expects its folders to exist already.
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "processed_folder"):
+    for key in ("data_folder_in", "processed_folder", "control_folder"):
         if key in options:
             os.makedirs(options[key], exist_ok=True)
 

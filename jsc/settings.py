@@ -225,6 +225,8 @@ else:
         "data_folder_in": str(BROKER_FOLDER),
         "data_folder_out": str(BROKER_FOLDER),
         "processed_folder": str(BROKER_FOLDER / "processed"),
+        # Where the broadcast (control) exchanges live; kombu's default is ./control.
+        "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
     }
 # The longest delay any task may wait before a retry. Redis redelivers an unacked
