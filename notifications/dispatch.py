@@ -38,6 +38,7 @@ from notifications.models import (
 )
 from notifications.payload import alert_message
 from notifications.push import MAX_BATCH, CredentialError, Outcome, PushBackend, PushResult
+from notifications.push.base import CREDENTIAL, NOT_ATTEMPTED
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,14 @@ def _settle(
     for result in results:
         delivery = deliveries[result.message.ref]
         outcome = result.outcome
-        if result.error_code == "CREDENTIAL":
+        if result.error_code == NOT_ATTEMPTED:
+            # The batch ran out of time before this one was sent: next run, no attempt used.
+            delivery.status = DeliveryStatus.RETRY
+            delivery.attempts -= 1
+            delivery.next_attempt_at = now
+            report.add("not_attempted")
+            continue
+        if result.error_code == CREDENTIAL:
             # Not the device's fault: try again after a pause, without using up attempts.
             delivery.status = DeliveryStatus.RETRY
             delivery.attempts -= 1
@@ -174,8 +182,20 @@ def _settle(
         )
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(attempts)
+        # Only rows this run still holds: had a claim outlived its lease and been taken
+        # over, the other run's bookkeeping stands.
+        ours = set(
+            Delivery.objects.select_for_update()
+            .filter(
+                id__in=deliveries.keys(),
+                status=DeliveryStatus.SENDING,
+                claimed_at=next(iter(deliveries.values())).claimed_at,
+            )
+            .values_list("id", flat=True)
+        )
         Delivery.objects.bulk_update(
-            deliveries.values(), ["status", "attempts", "next_attempt_at", "sent_at", "message_id"]
+            [d for d in deliveries.values() if d.id in ours],
+            ["status", "attempts", "next_attempt_at", "sent_at", "message_id"],
         )
         alert_ids = {d.alert_id for d in deliveries.values()}
         if dead_devices:
@@ -188,19 +208,38 @@ def _settle(
     return report
 
 
-def _release(deliveries: dict[int, Delivery], *, delay: timedelta) -> None:
-    """Give claimed rows back untouched: the back end raised before it could send them."""
-    Delivery.objects.filter(id__in=deliveries.keys(), status=DeliveryStatus.SENDING).update(
-        status=DeliveryStatus.RETRY,
-        attempts=F("attempts") - 1,
-        next_attempt_at=timezone.now() + delay,
-    )
+def _release(
+    deliveries: dict[int, Delivery], *, delay: timedelta, backend: PushBackend, error: str
+) -> None:
+    """Give claimed rows back, the attempt not counted: the back end raised before it
+    could send them. The failed call is still recorded against each."""
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(
+                delivery_id=delivery_id, backend=backend.name, outcome="error", error=error[:300]
+            )
+            for delivery_id in deliveries
+        )
+        Delivery.objects.filter(id__in=deliveries.keys(), status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.RETRY,
+            attempts=F("attempts") - 1,
+            next_attempt_at=timezone.now() + delay,
+        )
 
 
-def _set_health(backend: PushBackend, *, ok: bool, detail: str = "") -> None:
+def _set_health(backend_name: str, *, ok: bool, detail: str = "") -> None:
     PushHealth.objects.update_or_create(
-        backend=backend.name, defaults={"ok": ok, "detail": detail[:300]}
+        backend=backend_name, defaults={"ok": ok, "detail": detail[:300]}
     )
+
+
+def _credentials_rejected(report: DispatchReport, backend_name: str, reason: str):
+    """Loud, once per run: an error in the log and in /healthz; no retry per token."""
+    logger.error("push credentials rejected by %s: %s", backend_name, reason)
+    report.credential_error = reason
+    _set_health(backend_name, ok=False, detail=f"credentials rejected: {reason}")
+    report.next_retry_in = _next_retry_in()
+    return report
 
 
 def _messages(deliveries: dict[int, Delivery], offsets: dict[str, int]):
@@ -223,9 +262,14 @@ def dispatch_due(
     *, backend: PushBackend | None = None, batch_size: int | None = None, max_batches: int = 40
 ) -> DispatchReport:
     """Send every delivery that is due, a batch at a time; safe to run concurrently."""
-    backend = backend or get_backend()
-    batch_size = min(batch_size or settings.PUSH_BATCH_SIZE, MAX_BATCH)
     report = DispatchReport()
+    if backend is None:
+        try:
+            backend = get_backend()
+        except CredentialError as exc:
+            # An unreadable or missing FIREBASE_CREDENTIALS file: nothing can be sent.
+            return _credentials_rejected(report, "fcm", exc.reason)
+    batch_size = min(batch_size or settings.PUSH_BATCH_SIZE, MAX_BATCH)
     now = timezone.now()
     reap_stale_claims(now=now)
     plan_deliveries(now=now)
@@ -240,26 +284,29 @@ def dispatch_due(
         try:
             results = backend.send(_messages(deliveries, offsets))
         except CredentialError as exc:
-            logger.error("push credentials rejected by %s: %s", backend.name, exc.reason)
-            report.credential_error = exc.reason
             answered = {r.message.ref for r in exc.results}
-            _release(
-                {k: v for k, v in deliveries.items() if k not in answered}, delay=CREDENTIAL_PAUSE
-            )
+            unanswered = {k: v for k, v in deliveries.items() if k not in answered}
+            if unanswered:
+                _release(unanswered, delay=CREDENTIAL_PAUSE, backend=backend, error=exc.reason)
             if exc.results:
                 _settle(
                     {r.message.ref: deliveries[r.message.ref] for r in exc.results},
                     exc.results,
                     backend,
                 )
-            _set_health(backend, ok=False, detail=f"credentials rejected: {exc.reason}")
+            _credentials_rejected(report, backend.name, exc.reason)
             break
-        except Exception:
-            _release(deliveries, delay=timedelta(seconds=BASE_RETRY_SECONDS))
+        except Exception as exc:
+            _release(
+                deliveries,
+                delay=timedelta(seconds=BASE_RETRY_SECONDS),
+                backend=backend,
+                error=type(exc).__name__,
+            )
             raise
         for outcome, n in _settle(deliveries, results, backend).counts.items():
             report.add(outcome, n)
-        _set_health(backend, ok=True)
+        _set_health(backend.name, ok=True)
     report.next_retry_in = _next_retry_in()
     return report
 

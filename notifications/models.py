@@ -99,6 +99,11 @@ class Alert(models.Model):
         return f"Alert {self.id} ({self.milestone})"
 
 
+TOKEN_MAX_LENGTH = 1024
+# What an FCM (or APNs hex) token is made of; anything else is not a token.
+TOKEN_PATTERN = r"[A-Za-z0-9_:.\-]+"
+
+
 class Platform(models.TextChoices):
     ANDROID = "android"
     IOS = "ios"
@@ -108,7 +113,9 @@ class Platform(models.TextChoices):
 class Device(models.Model):
     """An FCM registration token; it belongs to the user who registered it last."""
 
-    token = models.CharField(max_length=4096, unique=True)
+    # FCM registration tokens are about 150-250 characters; 1024 leaves room and keeps the
+    # unique index well under PostgreSQL's limit for a B-tree entry (~2.7 KB).
+    token = models.CharField(max_length=TOKEN_MAX_LENGTH, unique=True)
     platform = models.CharField(max_length=8, choices=Platform.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices"

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from jsc.people.models import Role
 from notifications.models import Alert, AlertRule
@@ -79,7 +79,14 @@ def alerts_owed(*, today: date) -> list[Alert]:
             edd__gte=window.earliest_edd,
             edd__lte=window.latest_edd,
         )
-        named = Q(doctor__isnull=False, doctor__is_active=True, doctor__role=Role.DOCTOR)
+        # A named doctor counts while active and still at the pregnancy's facility (one who
+        # moved could no longer open it); otherwise the facility's doctors are told.
+        named = Q(
+            doctor__isnull=False,
+            doctor__is_active=True,
+            doctor__role=Role.DOCTOR,
+            doctor__facility=F("facility"),
+        )
         to_named = (
             candidates.filter(named)
             .filter(_not_yet_alerted(window.rule.milestone, "doctor_id"))

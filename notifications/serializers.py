@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from notifications.models import Alert, AlertRule, Device
+from notifications.models import TOKEN_MAX_LENGTH, TOKEN_PATTERN, Alert, AlertRule, Device
 from pregnancies.models import RiskBand
 
 
@@ -20,7 +21,15 @@ class TokenField(serializers.CharField):
 
 
 class DeviceSerializer(serializers.ModelSerializer):
-    token = TokenField(max_length=4096, trim_whitespace=True)
+    token = TokenField(
+        max_length=TOKEN_MAX_LENGTH,
+        trim_whitespace=True,
+        validators=[
+            RegexValidator(
+                rf"^{TOKEN_PATTERN}\Z", "Not a push token: letters, digits and _ : . - only."
+            )
+        ],
+    )
 
     class Meta:
         model = Device

@@ -54,16 +54,23 @@ def cancel_for_pregnancy(pregnancy_id) -> int:
 
 
 def replan_for_pregnancy(pregnancy_id) -> int:
-    """The EDD moved: alerts not yet pushed anywhere are dropped, to be owed anew.
+    """The EDD moved: alerts no phone received and nobody answered are dropped, to be
+    owed anew on the new date.
 
-    What was already pushed stays (it happened, and it is in the inbox); what was only
-    planned moves with the new date at the next scan.
+    What was pushed, acknowledged or escalated stays (it happened); an alert only
+    waiting, or only in an inbox, would otherwise carry the old EDD and, being unique
+    per (pregnancy, milestone, recipient), block that milestone on the new date.
     """
     pushed = Delivery.objects.filter(
         alert=OuterRef("pk"), status__in=[DeliveryStatus.SENDING, DeliveryStatus.SENT]
     )
     deleted, _ = (
-        Alert.objects.filter(pregnancy_id=pregnancy_id, status=AlertStatus.PENDING)
+        Alert.objects.filter(
+            pregnancy_id=pregnancy_id,
+            status__in=[AlertStatus.PENDING, AlertStatus.UNDELIVERED],
+            acknowledged_at__isnull=True,
+            escalated_at__isnull=True,
+        )
         .exclude(Exists(pushed))
         .delete()
     )

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from jsc.people.permissions import IsAdminRole
 from notifications.devices import register_device, unregister_device
-from notifications.models import Alert, AlertRule, AlertStatus, Device
+from notifications.models import TOKEN_PATTERN, Alert, AlertRule, AlertStatus, Device
 from notifications.serializers import AlertRuleSerializer, AlertSerializer, DeviceSerializer
 
 
@@ -20,8 +20,9 @@ class DeviceViewSet(viewsets.GenericViewSet):
 
     serializer_class = DeviceSerializer
     lookup_field = "token"
-    # FCM tokens hold ':', '-', '_' and may hold '.', which DRF's default pattern refuses.
-    lookup_value_regex = "[^/]+"
+    # FCM tokens hold ':', '-', '_' and may hold '.', which DRF's default pattern refuses;
+    # anything else (a NUL byte, say) is no token and answers 404 at the router.
+    lookup_value_regex = TOKEN_PATTERN
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

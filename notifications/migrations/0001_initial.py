@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             name='Device',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=4096, unique=True)),
+                ('token', models.CharField(max_length=1024, unique=True)),
                 ('platform', models.CharField(choices=[('android', 'Android'), ('ios', 'Ios'), ('web', 'Web')], max_length=8)),
                 ('active', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

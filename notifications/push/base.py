@@ -34,6 +34,12 @@ class PushMessage:
     ref: str | int | None = None
 
 
+# error_code of a `retry` result that used no attempt: the batch's credentials failed
+# (CredentialError.results), or its time budget ran out before the message was started.
+CREDENTIAL = "CREDENTIAL"
+NOT_ATTEMPTED = "NOT_ATTEMPTED"
+
+
 class Outcome(StrEnum):
     SENT = "sent"
     # UNREGISTERED / SENDER_ID_MISMATCH: the token will never work again, deactivate the device.

@@ -4,9 +4,10 @@ Notes from reading firebase-admin 7.7's source (messaging.py, _http_client.py):
 
 - Its HTTP session retries by itself (`_http_client.DEFAULT_RETRY_CONFIG`): up to 4 times on
   500/503 with 0, 1, 2, 4 s backoff, and also on 429/503 that carry Retry-After, sleeping what the
-  header says (urllib3 caps it at 6 hours). Only our callers see what is left after that. The
-  retry config is not an option of the public API (only `httpTimeout` is), so we leave it: a
-  Celery task may spend ~7 s, or 4x Retry-After, on one message before it gets `retry`.
+  header says (urllib3 caps it at 6 hours). The retry config is not an option of the public API
+  (only `httpTimeout` is); `_bound_retries` mounts the same policy without the Retry-After
+  sleeps on the client's session, so a 429 comes back at once with its Retry-After and the
+  dispatcher schedules the retry. One message still may take ~7 s of 500/503 backoff.
 - `send_each` opens a thread pool as large as the batch (up to 500 threads). We use our own pool
   of `max_workers` threads around `messaging.send` instead; see `FirebaseBackend.send`.
 """
@@ -27,10 +28,13 @@ from typing import cast
 import firebase_admin
 import google.auth.exceptions
 import google.auth.transport.requests
-from firebase_admin import credentials, exceptions, messaging
+import requests.adapters
+from firebase_admin import _http_client, credentials, exceptions, messaging
 
 from .base import (
+    CREDENTIAL,
     DEFAULT_ENDPOINT,
+    NOT_ATTEMPTED,
     CredentialError,
     Outcome,
     PushMessage,
@@ -99,12 +103,19 @@ class FirebaseBackend:
         max_workers: int = 8,
         app_name: str = "jsc",
         timeout: float = 30.0,
+        send_budget: float = 120.0,
     ) -> None:
         if max_workers < 1:
             raise ValueError("max_workers must be at least 1")
         self.max_workers = max_workers
+        # Seconds after which a send() starts no new message (the rest come back
+        # NOT_ATTEMPTED). With firebase-admin's own retries bounded (see
+        # _bound_retries), one send() then lasts at most about the budget plus one
+        # message's worst case, well inside the dispatcher's claim lease.
+        self.send_budget = send_budget
         self.app = _get_or_create_app(app_name, credentials_path, timeout)
         _point_messaging_at(self.app, endpoint)
+        _bound_retries(self.app, pool_size=max_workers)
         # The same google-auth object the messaging session signs requests with
         # (Certificate.get_credential() returns one cached instance), so refreshing it here
         # warms the token for every worker thread.
@@ -133,11 +144,12 @@ class FirebaseBackend:
             # library's ~7 s internal retry would idle the other threads. Here a free thread
             # always takes the next message, and a credential failure stops the rest at once.
             stop = threading.Event()
+            deadline = time.monotonic() + self.send_budget
             with ThreadPoolExecutor(
                 max_workers=min(self.max_workers, len(todo)), thread_name_prefix="fcm-send"
             ) as pool:
                 sent = pool.map(
-                    functools.partial(self._send_one, stop=stop),
+                    functools.partial(self._send_one, stop=stop, deadline=deadline),
                     [messages[i] for i in todo],
                     fcm_messages,
                 )
@@ -162,10 +174,21 @@ class FirebaseBackend:
                 raise CredentialError(_shorten(reason)) from exc
 
     def _send_one(
-        self, message: PushMessage, fcm_message: messaging.Message, stop: threading.Event
+        self,
+        message: PushMessage,
+        fcm_message: messaging.Message,
+        stop: threading.Event,
+        deadline: float,
     ) -> PushResult | _CredentialFailure | None:
         if stop.is_set():
             return None  # not attempted: an earlier message hit a credential failure
+        if time.monotonic() > deadline:
+            return PushResult(
+                message=message,
+                outcome=Outcome.RETRY,
+                error_code=NOT_ATTEMPTED,
+                error="not sent: the batch ran out of time",
+            )
         try:
             message_id = messaging.send(fcm_message, app=self.app)
         except exceptions.FirebaseError as exc:
@@ -230,6 +253,28 @@ def _point_messaging_at(app: firebase_admin.App, endpoint: str) -> None:
     service._fcm_url = wanted
 
 
+def _bound_retries(app: firebase_admin.App, *, pool_size: int) -> None:
+    """Keep firebase-admin's own retries short, and leave Retry-After to us.
+
+    Its session retries 500/503 four times with 0-4 s backoff, and also sleeps whatever a
+    429's or 503's Retry-After says (urllib3 allows up to 6 hours) before our code sees the
+    answer: a claim could outlive its lease and the push go out twice. Mounted on the
+    session (a public property of the client) is the same retry policy minus the
+    Retry-After sleeps: a 429 comes straight back with its Retry-After, and the dispatcher
+    schedules the retry in the database. The pool is sized for our threads too.
+    """
+    service = messaging._get_messaging_service(app)
+    session = getattr(getattr(service, "_client", None), "session", None)
+    if session is None:
+        raise RuntimeError("firebase-admin's messaging client has no session: cannot bound retries")
+    retries = _http_client.DEFAULT_RETRY_CONFIG.new(respect_retry_after_header=False)
+    adapter = requests.adapters.HTTPAdapter(
+        max_retries=retries, pool_connections=pool_size, pool_maxsize=pool_size
+    )
+    for prefix in ("http://", "https://", "https://fcm.googleapis.com"):
+        session.mount(prefix, adapter)
+
+
 def _build_messages(messages: Sequence[PushMessage]) -> list[messaging.Message]:
     with warnings.catch_warnings():
         # firebase-admin 7.5+ warns that Message.token is deprecated in favour of `fid`. But
@@ -285,7 +330,7 @@ def _finish(
         r
         if isinstance(r, PushResult)
         else PushResult(
-            message=message, outcome=Outcome.RETRY, error_code="CREDENTIAL", error=failure.reason
+            message=message, outcome=Outcome.RETRY, error_code=CREDENTIAL, error=failure.reason
         )
         for message, r in zip(messages, results, strict=True)
     ]

@@ -244,3 +244,94 @@ def test_batches_are_at_most_the_batch_size(ana, citra, sumbersari, recording):
 
     assert sizes == [2, 2, 1]
     assert Alert.objects.filter(status="sent").count() == 5
+
+
+def test_a_run_whose_claim_was_taken_over_does_not_overwrite_the_new_claim(
+    owed_alert, citra, recording
+):
+    device_for(citra, "phone")
+
+    class SlowPastTheLease:
+        """Sends, but by the time it answers, its claim has been taken over."""
+
+        name = "slow"
+
+        def send(self, messages):
+            Delivery.objects.update(
+                claimed_at=timezone.now() + timedelta(seconds=1), attempts=2, status="sending"
+            )
+            return recording.send(messages)
+
+    dispatch_due(backend=SlowPastTheLease())
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("sending", 2)
+    assert DeliveryAttempt.objects.count() == 1  # the call happened, and is on record
+
+
+def test_messages_a_batch_had_no_time_for_go_next_run_without_using_an_attempt(
+    owed_alert, citra, recording
+):
+    device_for(citra, "phone")
+
+    class OutOfTime:
+        name = "fcm"
+
+        def send(self, messages):
+            return [
+                PushResult(message=m, outcome=Outcome.RETRY, error_code="NOT_ATTEMPTED")
+                for m in messages
+            ]
+
+    report = dispatch_due(backend=OutOfTime())
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("retry", 0)
+    assert DeliveryAttempt.objects.count() == 0
+    assert report.next_retry_in == 0
+    dispatch_due(backend=recording)
+    assert recording.tokens() == ["phone"]
+
+
+def test_an_unreadable_credentials_file_shows_in_healthz_and_the_command_exits_1(
+    owed_alert, citra, settings, tmp_path, client
+):
+    from django.core.management import call_command
+
+    from notifications.backends import get_backend
+
+    device_for(citra, "phone")
+    settings.FIREBASE_CREDENTIALS = str(tmp_path / "missing.json")
+    get_backend.cache_clear()
+    try:
+        report = dispatch_due()
+        with pytest.raises(SystemExit) as exit_:
+            call_command("send_due_alerts")
+    finally:
+        get_backend.cache_clear()
+
+    assert "service-account file" in report.credential_error
+    assert exit_.value.code == 1
+    assert client.get("/healthz").json()["push"].startswith("error: fcm credentials rejected")
+    owed_alert.refresh_from_db()
+    assert owed_alert.status == "pending"  # waits for working credentials
+
+
+def test_a_back_end_failure_is_recorded_as_an_attempt(owed_alert, citra):
+    device_for(citra, "phone")
+
+    class Broken:
+        name = "broken"
+
+        def send(self, messages):
+            raise ConnectionError("network down")
+
+    with pytest.raises(ConnectionError):
+        dispatch_due(backend=Broken())
+
+    attempt = DeliveryAttempt.objects.get()
+    assert (attempt.backend, attempt.outcome, attempt.error) == (
+        "broken",
+        "error",
+        "ConnectionError",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from jsc.people.models import Role
 from notifications.models import Alert, AlertRule
@@ -197,3 +198,39 @@ def test_the_scan_runs_a_fixed_number_of_queries_whatever_the_number_of_pregnanc
         )
 
     assert scan_queries() == few
+
+
+def test_an_undelivered_alert_moves_with_the_edd_too(ana, citra, sumbersari):
+    # Dr. Citra has no phone: the alert is only in her inbox ("undelivered").
+    pregnancy = make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=28))
+    record_owed_alerts(today=TODAY)
+    Alert.objects.update(status="undelivered")
+
+    pregnancy.edd = TODAY + timedelta(days=58)
+    pregnancy.save()
+    replan_for_pregnancy(pregnancy.id)
+
+    assert Alert.objects.count() == 0
+    record_owed_alerts(today=TODAY + timedelta(days=30))
+    alert = Alert.objects.get()
+    assert (alert.milestone, alert.edd) == ("edd_minus_28", TODAY + timedelta(days=58))
+
+
+def test_an_acknowledged_alert_stays_when_the_edd_moves(ana, citra, sumbersari):
+    pregnancy = make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=28))
+    record_owed_alerts(today=TODAY)
+    Alert.objects.update(status="undelivered", acknowledged_at=timezone.now())
+
+    replan_for_pregnancy(pregnancy.id)
+
+    assert Alert.objects.count() == 1
+
+
+def test_a_named_doctor_who_moved_to_another_facility_is_replaced_by_the_facility_doctors(
+    ana, citra, dodi, sumbersari
+):
+    pregnancy = make_pregnancy(
+        facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7), doctor=dodi
+    )
+
+    assert owed_milestones() == [(pregnancy.id, "edd_minus_7", citra.id)]

@@ -157,19 +157,39 @@ def test_a_503_that_outlasts_the_library_retries_comes_back_as_retry(backend, fa
     assert time.monotonic() - started < 10
 
 
-def test_a_quota_error_with_retry_after_is_retried_inside_then_returned_with_its_delay(
-    backend, fake
-):
-    # 429 is not in firebase-admin's status_forcelist, but urllib3 retries it anyway when it
-    # carries Retry-After (and sleeps that long): 5 answers reach the fake before we see it.
-    fake.script(TOKEN_A, *[quota_exceeded(retry_after=1)] * 5)
+def test_a_quota_error_comes_back_at_once_with_its_retry_after(backend, fake):
+    # urllib3 would sleep Retry-After (up to 6 hours) and retry 4 times inside
+    # firebase-admin; the backend turns that off, so the caller schedules the wait.
+    fake.script(TOKEN_A, quota_exceeded(retry_after=3600))
+    started = time.monotonic()
 
     [result] = backend.send([alert(TOKEN_A)])
 
     assert result.outcome == Outcome.RETRY
     assert result.error_code == "QUOTA_EXCEEDED"
-    assert result.retry_after == 1.0
-    assert fake.count(TOKEN_A) == 5
+    assert result.retry_after == 3600.0
+    assert fake.count(TOKEN_A) == 1
+    assert time.monotonic() - started < 5
+
+
+def test_messages_not_started_within_the_send_budget_come_back_not_attempted(tmp_path):
+    with FakeFCM(latency=0.6) as slow:
+        account = make_service_account(tmp_path, slow.token_url)
+        push = FirebaseBackend(
+            str(account),
+            endpoint=slow.url,
+            max_workers=1,
+            app_name=f"t-{uuid.uuid4().hex}",
+            send_budget=0.3,
+        )
+        try:
+            results = push.send([alert(TOKEN_A), alert(TOKEN_B), alert("dC3-" + "c" * 140)])
+        finally:
+            push.close()
+
+    assert [r.outcome for r in results] == [Outcome.SENT, Outcome.RETRY, Outcome.RETRY]
+    assert [r.error_code for r in results[1:]] == ["NOT_ATTEMPTED", "NOT_ATTEMPTED"]
+    assert len(slow.requests) == 1
 
 
 def test_a_quota_error_without_retry_after_comes_back_at_once(backend, fake):
