@@ -15,9 +15,14 @@ if os.path.basename(sys.argv[0]) == "celery":
     # misconfiguration stops them with the same one line as manage.py and gunicorn.
     import django
 
-    from jsc.startup import call_or_explain
+    from jsc.startup import call_or_explain, check_database
 
     call_or_explain(django.setup)
+    # Likewise an unreachable database (beat would print tracebacks from its schedule
+    # upsert). Only for the two services: `celery inspect ping`, the worker's health
+    # check, must answer about the worker whatever the database is doing.
+    if {"worker", "beat"} & set(sys.argv[1:]):
+        call_or_explain(check_database)
 
 app = Celery("jsc")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,8 +1,53 @@
 """gunicorn settings shared by `make run`, the Dockerfile and docker-compose.
 
 The access log leaves out query strings: the contract's `?search=` may carry a NIK,
-and a NIK must never reach a log.
+and a NIK must never reach a log. Paths are logged with device tokens shortened
+(`DELETE /api/v1/devices/{token}/` carries one) by the logger class below.
 """
+
+import os
+
+from gunicorn.glogging import Logger
+
+from jsc.redaction import RedactPathsFilter, redact_path
 
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+# One instance: logging skips a filter already attached, so a reload adds none.
+_REDACT_PATHS = RedactPathsFilter()
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger with device tokens cut out of every path it writes."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        # "Error handling request /api/v1/devices/<token>/" and the like.
+        self.error_log.addFilter(_REDACT_PATHS)
+
+    def atoms(self, resp, req, environ, request_time):
+        # Every text atom, not only U and r: the path also sits in {raw_uri}e,
+        # {path_info}e, a Referer and whatever a changed format may pick up.
+        return {
+            key: redact_path(value) if isinstance(value, str) else value
+            for key, value in super().atoms(resp, req, environ, request_time).items()
+        }
+
+
+logger_class = RedactingLogger
+
+
+def on_starting(server):
+    """Read the settings and reach the database once in the master, before any worker.
+
+    A worker stops with one line on either (see jsc.wsgi), but gunicorn only respawns
+    a worker that exits, for ever; failing here makes gunicorn itself exit 2.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jsc.settings")
+    import django
+
+    from jsc.startup import call_or_explain, check_database
+
+    call_or_explain(django.setup)
+    call_or_explain(check_database)

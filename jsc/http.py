@@ -5,7 +5,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE check (that one runs only on ``request.body``): a 50
 JSON body would be read and parsed whole. This parser reads at most the limit plus one
 byte and answers 413 beyond it (jsc.errors turns Django's own RequestDataTooBig, raised
 when something reads ``request.body`` first, into the same JSON 413). JSON nested deeper
-than Python's recursion limit is a 400, not a RecursionError (500).
+than Python's recursion limit is a 400, not a RecursionError (500). A string holding
+a NUL character is a 400 too: PostgreSQL cannot store one in text and would answer the
+INSERT or even the lookup with an error (500) wherever such a string reached a query.
 """
 
 from __future__ import annotations
@@ -46,6 +48,25 @@ class BoundedJSONParser(JSONParser):
                 raise too_large()
             stream = io.BytesIO(body)
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError:  # "[[[[...": the decoder gives up on deep nesting
             raise ParseError("JSON parse error - nested too deeply.") from None
+        if _has_nul(data):
+            raise ParseError("NUL characters are not allowed in JSON strings.")
+        return data
+
+
+def _has_nul(data) -> bool:
+    """Whether any string in parsed JSON, key or value at any depth, holds a NUL."""
+    pending = [data]
+    while pending:  # a stack, not recursion: nesting is bounded but may still be deep
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False

@@ -37,6 +37,20 @@ def explain(exc: BaseException) -> str | None:
     return None
 
 
+def check_database() -> None:
+    """Connect to the database once, so a process that cannot reach it stops at start.
+
+    Without this a worker or beat starts "fine" and fails later in tracebacks (beat's
+    schedule upsert, the first task), and gunicorn on the first request. The connection
+    is closed again: worker and gunicorn processes fork after this, and a connection
+    must not be shared across a fork.
+    """
+    from django.db import connection
+
+    connection.ensure_connection()
+    connection.close()
+
+
 def call_or_explain(start, *args):
     """``start(*args)``, but a known start-up failure exits 2 with one line on stderr."""
     try:

@@ -25,6 +25,12 @@ class Conflict(APIException):
         self.detail = {"detail": self.detail, **extra}
 
 
+# A unique index refused a write that no re-read explains (a change committed between our
+# checks and our write). PostgreSQL's message names the key, e.g. a NIK, so the error
+# itself must never reach a log or a response: callers log ids and raise this from None.
+RACED = "This registration conflicted with a change made at the same moment; send it again."
+
+
 class Errors:
     """Collects field -> messages, nested one level for ``mother``; raises once at the end."""
 

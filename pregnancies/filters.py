@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 import django_filters as filters
+from django.core.exceptions import ValidationError
 from django_filters.fields import IsoDateTimeField
 
 from pregnancies.models import AuditEntry, Pregnancy, PregnancyStatus, RiskBand
@@ -16,15 +18,26 @@ from pregnancies.rules.nik import NIK_LENGTH, normalize_nik
 _SPACED_OFFSET = re.compile(r" (\d{2}(?::?\d{2})?)$")
 
 
-class _SyncTimestampField(IsoDateTimeField):
+class _UtcTimestampField(IsoDateTimeField):
     def to_python(self, value):
         if isinstance(value, str):
             value = _SPACED_OFFSET.sub(r"+\1", value.strip())
-        return super().to_python(value)
+        value = super().to_python(value)
+        if value is None:
+            return None
+        # PostgreSQL takes UTC offsets only up to ±15:59 and answers a larger one (which
+        # Python parses happily, up to ±23:59) with an error; the same instant in UTC is
+        # always fine. Near year 1 or 9999 the instant may not exist in UTC at all.
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-class SyncTimestampFilter(filters.IsoDateTimeFilter):
-    field_class = _SyncTimestampField
+class TimestampFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 instant with any offset Python reads, queried as UTC."""
+
+    field_class = _UtcTimestampField
 
 
 class PregnancyFilter(filters.FilterSet):
@@ -34,7 +47,7 @@ class PregnancyFilter(filters.FilterSet):
     due_before = filters.DateFilter(field_name="edd", lookup_expr="lte", label="EDD on or before")
     # On or after (not strictly after): a row saved in the same instant as the client's
     # last sync is sent again rather than missed.
-    updated_since = SyncTimestampFilter(
+    updated_since = TimestampFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO 8601)"
     )
     search = filters.CharFilter(
@@ -62,7 +75,7 @@ class AuditEntryFilter(filters.FilterSet):
     user = filters.UUIDFilter(field_name="user_id")
     action = filters.ChoiceFilter(choices=AuditEntry.Action.choices)
     target = filters.ChoiceFilter(choices=AuditEntry.Target.choices)
-    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    since = TimestampFilter(field_name="at", lookup_expr="gte")
 
     class Meta:
         model = AuditEntry

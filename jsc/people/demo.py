@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
+from jsc.people.districts import load_districts
 from jsc.people.models import District, Facility, Role, User
 
 DEMO_PASSWORD = "jember-demo-2026"
-KECAMATAN_FILE = Path(settings.BASE_DIR) / "jsc" / "people" / "data" / "jember-kecamatan.txt"
 
 
 @dataclass
@@ -21,11 +19,6 @@ class Summary:
     facilities: int = 0
     users: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
-
-
-def kecamatan_names() -> list[str]:
-    lines = KECAMATAN_FILE.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 def slug(name: str) -> str:
@@ -53,8 +46,9 @@ def _user(username: str, role: str, full_name: str, facility: Facility | None) -
 
 def seed_people() -> Summary:
     summary = Summary()
-    for index, name in enumerate(kecamatan_names(), start=1):
-        district, _ = District.objects.get_or_create(name=name)
+    # The same loader as manage.py load_districts: the bundled Jember list.
+    for index, district in enumerate(load_districts().districts, start=1):
+        name = district.name
         facility, _ = Facility.objects.get_or_create(
             code=f"PKM-{index:02d}",
             defaults={

@@ -82,16 +82,6 @@ def gestational_age(edd: date, on: date) -> GestationalAge:
     return GestationalAge.from_days(days)
 
 
-def is_post_term(edd: date, today: date) -> bool:
-    """42 weeks (294 days) or more; never raises, false before the pregnancy starts."""
-    return _ga_days(edd, today) >= POST_TERM_DAYS
-
-
-def is_stale(edd: date, today: date) -> bool:
-    """Past 44 weeks (more than 308 days): no more alerts, follow-up list only."""
-    return _ga_days(edd, today) > STALE_DAYS
-
-
 def trimester(ga_days: int) -> int:
     """1 up to 12 weeks (<= 84 days), 2 up to 24 weeks (<= 168 days), else 3."""
     if ga_days < 0:

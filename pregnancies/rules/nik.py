@@ -2,7 +2,7 @@
 
 Layout: PPRRSS (province, regency, district) + DDMMYY (women: day + 40) + 4-digit
 serial (domain.md, "NIK"). The NIK is sensitive personal data, so no message
-here ever contains it; use `mask_nik` wherever one must be shown or logged.
+here ever contains it, and no log line anywhere does (logs carry ids only).
 
 python-stdnum's `validate` looks up only the province (its `id/loc` data has
 regencies but no districts, and `validate` reads only the first level), and
@@ -108,10 +108,3 @@ def nik_birth_date(nik: str, today: date) -> date:
         if born <= today:
             return born
     raise ValueError("The NIK's birth date is not a date in the last 100 years.")
-
-
-def mask_nik(nik: str) -> str:
-    """First 4 (province and regency) and last 2 digits, the rest as '*'."""
-    if len(nik) <= 6:
-        return "*" * len(nik)
-    return nik[:4] + "*" * (len(nik) - 6) + nik[-2:]

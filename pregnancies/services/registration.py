@@ -9,7 +9,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from pregnancies.audit import Action, audit_record
-from pregnancies.errors import Conflict, Errors
+from pregnancies.errors import RACED, Conflict, Errors
 from pregnancies.models import Pregnancy, PregnancyStatus
 from pregnancies.rules.dates import check_dates, resolve_edd
 from pregnancies.rules.nik import normalize_nik
@@ -186,7 +186,16 @@ def pregnancy_register(*, data: dict, by, today: date) -> tuple[Pregnancy, bool]
                 return found, False
             active = _active_for_nik(values["mother"]["nik"])
             if active is None:
-                raise
+                # Nothing committed explains it. Re-raising would put PostgreSQL's DETAIL
+                # ("Key (nik)=(...)") in the error log; say so with ids only instead.
+                logger.warning(
+                    "registration of pregnancy %s at facility %s by user %s met a unique "
+                    "index no re-read explains; answered 409",
+                    pregnancy_id,
+                    by.facility_id,
+                    by.pk,
+                )
+                raise Conflict(RACED) from None
             raise _conflict_active(active) from None
         except _ActivePregnancyExists as exc:
             if exc.pregnancy_id == pregnancy_id:  # our twin won the race

@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Min
 
 from pregnancies.audit import Action, audit_record
-from pregnancies.errors import Errors
+from pregnancies.errors import RACED, Conflict, Errors
 from pregnancies.models import EddSource, Mother, Pregnancy, PregnancyStatus, Visit
 from pregnancies.rules.dates import check_dates, edd_from_lmp
 from pregnancies.rules.nik import nik_errors
@@ -108,7 +108,19 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
             )
             apply_assessment(pregnancy, assessment)
         if mother_changed:
-            mother.save(update_fields=[*mother_changed, "updated_at"])
+            try:
+                mother.save(update_fields=[*mother_changed, "updated_at"])
+            except IntegrityError:
+                # Another mother took this NIK after nik_taken_by_another() looked. The
+                # error names the NIK, so it is neither re-raised nor logged.
+                logger.warning(
+                    "update of pregnancy %s (mother %s) by user %s lost a race for the "
+                    "mother's NIK; answered 409",
+                    pregnancy.pk,
+                    mother.pk,
+                    by.pk,
+                )
+                raise Conflict(RACED) from None
         pregnancy.save()
         audit_record(user=by, action=Action.UPDATE, pregnancy_id=pregnancy.pk)
         if pregnancy.edd != before["edd"]:

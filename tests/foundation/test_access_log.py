@@ -1,5 +1,6 @@
 """gunicorn's access log, as `make run`, the Dockerfile and compose start it, keeps
-query strings (where `?search=` may carry a NIK) out of the log."""
+query strings (where `?search=` may carry a NIK) and whole device tokens (in the path
+of `DELETE /api/v1/devices/{token}/`) out of the log."""
 
 from __future__ import annotations
 
@@ -7,41 +8,81 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 from tests.foundation.conftest import BASE_DIR, closed_port
 
 NIK = "3509215708950012"
+# Shaped like an FCM registration token: an instance id, ":APA91b", a long tail.
+TOKEN = "dXNlci1waG9uZS0xMjM0NTY3:APA91bH" + "k3Jq9xLmW2" * 14 + "Q7w_Z9"
+
+
+@contextmanager
+def gunicorn(tmp_path: Path):
+    """A gunicorn serving the local settings; yields (base URL, access log, stderr log)."""
+    port = closed_port()
+    log = tmp_path / "access.log"
+    errors = tmp_path / "stderr.log"
+    env = {**os.environ, "JSC_ENV": "local", "JSC_VAR_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    with errors.open("w") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "jsc.wsgi", "-c", "python:jsc.gunicorn_conf",
+             "--bind", f"127.0.0.1:{port}", "--access-logfile", str(log)],
+            cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/healthz")
+                    break
+                except urllib.error.HTTPError:
+                    break  # it answers, if not (yet) healthy
+                except OSError:
+                    assert time.monotonic() < deadline, "gunicorn did not start"
+                    time.sleep(0.3)
+            yield base, log, errors
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def wait_for_log(log: Path, text: str) -> str:
+    deadline = time.monotonic() + 10
+    while text not in (log.read_text() if log.exists() else ""):
+        assert time.monotonic() < deadline, f"{text!r} was not logged"
+        time.sleep(0.2)
+    return log.read_text()
 
 
 def test_the_access_log_has_the_path_but_not_the_query_string(tmp_path):
-    port = closed_port()
-    log = tmp_path / "access.log"
-    env = {**os.environ, "JSC_ENV": "local", "JSC_VAR_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "jsc.wsgi", "-c", "python:jsc.gunicorn_conf",
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", str(log)],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/docs/?search={NIK}")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.3)
-        deadline = time.monotonic() + 10
-        while "/api/docs/" not in (log.read_text() if log.exists() else ""):
-            assert time.monotonic() < deadline, "nothing was logged"
-            time.sleep(0.2)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with gunicorn(tmp_path) as (base, log, _):
+        urllib.request.urlopen(f"{base}/api/docs/?search={NIK}")
+        text = wait_for_log(log, "/api/docs/")
 
-    text = log.read_text()
     assert '"GET /api/docs/ HTTP/1.1" 200' in text
     assert NIK not in text
     assert "search" not in text
+
+
+def test_a_device_token_in_the_path_is_logged_by_its_last_six_characters_only(tmp_path):
+    with gunicorn(tmp_path) as (base, log, errors):
+        request = urllib.request.Request(f"{base}/api/v1/devices/{TOKEN}/", method="DELETE")
+        try:
+            urllib.request.urlopen(request)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 401  # no credentials: still a line in both logs
+        text = wait_for_log(log, '"DELETE /api/v1/devices/')
+        # Django's "Unauthorized: <path>" warning, written by the web process to stderr.
+        django_text = wait_for_log(errors, "Unauthorized: /api/v1/devices/")
+
+    assert '"DELETE /api/v1/devices/…Q7w_Z9/ HTTP/1.1" 401' in text
+    assert "Unauthorized: /api/v1/devices/…Q7w_Z9/" in django_text
+    for logged in (text, django_text):
+        assert TOKEN[:24] not in logged
+        assert TOKEN[-20:] not in logged

@@ -11,7 +11,8 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from jsc.people.demo import DEMO_PASSWORD, KECAMATAN_FILE
+from jsc.people.demo import DEMO_PASSWORD
+from jsc.people.districts import JEMBER_KECAMATAN
 from jsc.people.management.commands import seed_demo
 from jsc.people.models import District, Facility, User
 
@@ -43,7 +44,7 @@ def counts() -> dict:
 
 
 def names_in_data_file() -> list[str]:
-    lines = KECAMATAN_FILE.read_text(encoding="utf-8").splitlines()
+    lines = JEMBER_KECAMATAN.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 

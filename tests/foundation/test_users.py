@@ -208,3 +208,19 @@ def test_a_username_taken_between_validation_and_saving_is_a_400_not_a_500(adi, 
         serializer.save()
 
     assert "username" in raised.value.detail
+
+
+def test_an_admin_made_through_the_api_works_in_the_api_but_not_in_the_django_admin(
+    api, adi, root, client
+):
+    # What README.md's "Operating it" says: /admin/ is for superusers only.
+    made = api(adi).post(USERS, new_user(role="admin", username="ida"), format="json")
+    assert made.status_code == 201
+    ida = User.objects.get(username="ida")
+    assert not ida.is_staff
+    assert api(ida).get(USERS).status_code == 200
+
+    client.force_login(ida)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(root)
+    assert client.get("/admin/").status_code == 200

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 import pytest
 from django.contrib import admin
 
 from jsc.people.models import User
 from pregnancies.models import AuditEntry, Mother, Pregnancy
 from tests.pregnancies.helpers import (
+    NOW,
     TODAY,
     URL,
     days_ago,
@@ -90,6 +93,18 @@ def test_admins_read_the_trail_newest_first_and_filter_it(api, ana, citra, adi):
     assert [e["action"] for e in by_user] == ["read"]
     assert api(adi).get(AUDIT, {"action": "create", "target": "pregnancy"}).json()["count"] == 2
     assert api(adi).get(AUDIT, {"pregnancy": "nope"}).status_code == 400
+
+
+def test_admins_filter_the_trail_by_an_instant_with_any_offset(api, ana, adi):
+    register(api(ana))
+    far_west = timezone(-timedelta(hours=23, minutes=59))
+    before = (NOW - timedelta(minutes=1)).astimezone(far_west).isoformat()
+    after = (NOW + timedelta(hours=1)).astimezone(far_west).isoformat()
+
+    assert api(adi).get(AUDIT, {"since": before}).json()["count"] == 1
+    assert api(adi).get(AUDIT, {"since": after}).json()["count"] == 0
+    assert api(adi).get(AUDIT, {"since": "2026-01-01T00:00:00-23:59"}).json()["count"] == 1
+    assert api(adi).get(AUDIT, {"since": "0001-01-01T00:00:00+05:00"}).status_code == 400
 
 
 @pytest.mark.parametrize("who", ["ana", "citra", "dewi"])

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from pregnancies.errors import RACED
 from pregnancies.models import AuditEntry, Mother, Pregnancy
+from pregnancies.services import updates
 from pregnancies.signals import edd_changed
 from tests.conftest import make_user
 from tests.pregnancies.helpers import (
@@ -293,3 +295,21 @@ def test_a_doctor_of_the_facility_corrects_too(api, ana, sumbersari):
     created = register(api(ana))
 
     assert patch(api(other_doctor), created, {"height_cm": 151}).status_code == 200
+
+
+def test_a_nik_taken_after_the_check_is_a_409_that_logs_no_nik(api, ana, caplog, monkeypatch):
+    created = register(api(ana))
+    taken = register(api(ana), mother=mother(serial=99))["mother"]["nik"]
+    # The other mother takes the NIK between the check and the save (a race): PostgreSQL
+    # refuses the save with "DETAIL: Key (nik)=(...) already exists".
+    monkeypatch.setattr(updates, "nik_taken_by_another", lambda nik, mother_id: False)
+    client = api(ana)
+    client.raise_request_exception = False
+
+    response = patch(client, created, {"mother": {"nik": taken}})
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": RACED}
+    assert Mother.objects.get(pk=created["mother"]["id"]).nik == created["mother"]["nik"]
+    assert taken not in caplog.text
+    assert [r.levelname for r in caplog.records if r.name == updates.__name__] == ["WARNING"]

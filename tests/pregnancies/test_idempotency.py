@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from pregnancies.errors import RACED
 from pregnancies.models import AuditEntry, Mother, Pregnancy
 from pregnancies.services import registration
 from tests.pregnancies.helpers import URL, body, days_ago, detail, mother, outcome, register
@@ -236,3 +237,30 @@ def test_racing_new_pregnancies_of_a_known_mother_meet_the_unique_index(ana, api
     winner = next(a for a in answers if a.status_code == 201).json()
     assert next(a for a in answers if a.status_code == 409).json()["pregnancy"] == winner["id"]
     assert Pregnancy.objects.filter(status="active").count() == 1
+
+
+# ---- a unique violation that no re-read explains ----------------------------------------
+
+
+def test_a_unique_violation_no_re_read_explains_is_a_409_that_logs_no_nik(
+    api, ana, caplog, monkeypatch
+):
+    data = body()
+    nik = data["mother"]["nik"]
+    # The mother is known (no active pregnancy), but this request's upsert inserts her
+    # again, as one that lost a race and read nothing back would: PostgreSQL refuses it
+    # with "DETAIL: Key (nik)=(...) already exists".
+    Mother.objects.create(nik=nik, full_name="Siti Aminah", date_of_birth=date(1995, 8, 17))
+    monkeypatch.setattr(
+        registration, "mother_upsert", lambda values, *, given: Mother.objects.create(**values)
+    )
+    client = api(ana)
+    client.raise_request_exception = False
+
+    response = client.post(URL, data, format="json")
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": RACED}
+    assert counts() == (0, 1)
+    assert nik not in caplog.text
+    assert [r.levelname for r in caplog.records if r.name == registration.__name__] == ["WARNING"]

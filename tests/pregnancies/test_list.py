@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 from django.db import connection
@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from pregnancies.models import AuditEntry
 from tests.pregnancies.helpers import (
+    NOW,
     TODAY,
     URL,
     body,
@@ -106,6 +107,22 @@ def test_it_syncs_what_changed_since_a_timestamp(api, ana, frozen_day):
     assert len(ids(client.get(URL, {"updated_since": "2026-03-10T00:00:00+07:00"}))) == 3
 
 
+def test_it_reads_an_offset_beyond_what_postgresql_accepts_as_the_same_instant(api, ana):
+    # Python parses offsets up to ±23:59; PostgreSQL's timestamptz input stops at ±15:59.
+    client = api(ana)
+    pregnancy = register(client)
+    far_west = timezone(-timedelta(hours=23, minutes=59))
+    far_east = timezone(timedelta(hours=23, minutes=59))
+    before = (NOW - timedelta(minutes=1)).astimezone(far_west).isoformat()
+    after = (NOW + timedelta(hours=1)).astimezone(far_east).isoformat()
+    assert before.endswith("-23:59") and after.endswith("+23:59")
+
+    assert ids(client.get(URL, {"updated_since": before})) == [pregnancy["id"]]
+    assert ids(client.get(URL, {"updated_since": after})) == []
+    reported = "2026-01-01T00:00:00-23:59"  # the request that answered 500
+    assert ids(client.get(URL, {"updated_since": reported})) == [pregnancy["id"]]
+
+
 def test_a_new_visit_or_outcome_counts_as_a_change_for_sync(api, ana, frozen_day):
     client = api(ana)
     pregnancy = register(client)
@@ -138,6 +155,8 @@ def test_it_searches_names_partly_and_niks_exactly(api, ana):
         {"due_after": "tomorrow"},
         {"due_before": "2026-02-30"},
         {"updated_since": "yesterday"},
+        {"updated_since": "0001-01-01T00:00:00+05:00"},  # before year 1 in UTC
+        {"updated_since": "9999-12-31T23:59:59-05:00"},  # after year 9999 in UTC
         {"facility": "PKM-SBS"},
         {"search": "x" * 151},
         {"page": "0"},

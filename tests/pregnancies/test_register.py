@@ -262,7 +262,8 @@ def test_it_rejects_a_midwife_or_an_inactive_doctor_as_the_doctor(api, ana, sumb
         ({"height_cm": "NaN"}, "height_cm"),
         ({"height_cm": "1e999"}, "height_cm"),
         ({"mother": {**mother(), "nik": ["3509215708950012"]}}, "mother"),
-        ({"mother": {**mother(), "full_name": "Siti\x00Aminah"}}, "mother"),
+        # Refused by the JSON parser for every endpoint (jsc.http), before any field.
+        ({"mother": {**mother(), "full_name": "Siti\x00Aminah"}}, "detail"),
         ({"mother": {**mother(), "full_name": "S" * 151}}, "mother"),
         ({"mother": {**mother(), "address": "A" * 301}}, "mother"),
         ({"mother": {**mother(), "village": "V" * 101}}, "mother"),

@@ -12,8 +12,6 @@ from pregnancies.rules.dates import (
     conception_start,
     edd_from_lmp,
     gestational_age,
-    is_post_term,
-    is_stale,
     resolve_edd,
     trimester,
 )
@@ -67,23 +65,6 @@ def test_it_gives_gestational_age_in_weeks_and_days(on, weeks, days):
 def test_it_refuses_a_gestational_age_before_the_pregnancy_starts():
     with pytest.raises(ValueError):
         gestational_age(EDD, START - timedelta(days=1))
-
-
-@pytest.mark.parametrize(
-    ("ga_days", "post_term", "stale"),
-    [
-        (-1, False, False),
-        (280, False, False),
-        (293, False, False),
-        (294, True, False),
-        (308, True, False),
-        (309, True, True),
-    ],
-)
-def test_it_flags_post_term_from_42_weeks_and_stale_past_44_weeks(ga_days, post_term, stale):
-    today = START + timedelta(days=ga_days)
-    assert is_post_term(EDD, today) is post_term
-    assert is_stale(EDD, today) is stale
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ import pytest
 
 from pregnancies.rules.nik import (
     is_female_nik,
-    mask_nik,
     nik_birth_date,
     nik_errors,
     normalize_nik,
@@ -128,14 +127,6 @@ def test_it_reads_the_birth_date_in_the_latest_century_not_in_the_future(nik, bo
 def test_it_refuses_to_read_an_impossible_birth_date(nik):
     with pytest.raises(ValueError):
         nik_birth_date(nik, TODAY)
-
-
-@pytest.mark.parametrize(
-    ("nik", "masked"),
-    [(ANA, "3509**********12"), (BAYU, "3509**********03"), ("123", "***")],
-)
-def test_it_masks_all_but_the_place_and_last_two_digits(nik, masked):
-    assert mask_nik(nik) == masked
 
 
 def test_it_normalizes_separators_away():
