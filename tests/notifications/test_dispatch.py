@@ -181,14 +181,17 @@ def test_the_health_check_recovers_after_a_successful_send(owed_alert, citra, re
     assert PushHealth.objects.get().ok is True
 
 
+class Broken:
+    """A back end whose network is down."""
+
+    name = "broken"
+
+    def send(self, messages):
+        raise ConnectionError("network down")
+
+
 def test_a_back_end_that_raises_releases_its_claim_for_a_later_retry(owed_alert, citra, recording):
     device_for(citra, "phone")
-
-    class Broken:
-        name = "broken"
-
-        def send(self, messages):
-            raise ConnectionError("network down")
 
     with pytest.raises(ConnectionError):
         dispatch_due(backend=Broken())
@@ -319,12 +322,6 @@ def test_an_unreadable_credentials_file_shows_in_healthz_and_the_command_exits_1
 
 def test_a_back_end_failure_is_recorded_as_an_attempt(owed_alert, citra):
     device_for(citra, "phone")
-
-    class Broken:
-        name = "broken"
-
-        def send(self, messages):
-            raise ConnectionError("network down")
 
     with pytest.raises(ConnectionError):
         dispatch_due(backend=Broken())
