@@ -1,7 +1,7 @@
 """Pregnancy date rules: EDD, gestational age, post-term, plausibility.
 
 Pure functions over `datetime.date`; "today" is always a parameter (the caller
-passes Jember's local date), never `date.today()`. Source: domain.md, "Pregnancy dates".
+passes Jember's local date), never the server's own date. Source: domain.md, "Pregnancy dates".
 """
 
 from __future__ import annotations
