@@ -13,16 +13,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jsc.settings")
 if os.path.basename(sys.argv[0]) == "celery":
     # Worker and beat read the settings lazily, deep inside Celery; read them now so a
     # misconfiguration stops them with the same one line as manage.py and gunicorn.
-    import django
-
-    from jsc.startup import call_or_explain, check_database
-
-    call_or_explain(django.setup)
     # Likewise an unreachable database (beat would print tracebacks from its schedule
     # upsert). Only for the two services: `celery inspect ping`, the worker's health
     # check, must answer about the worker whatever the database is doing.
-    if {"worker", "beat"} & set(sys.argv[1:]):
-        call_or_explain(check_database)
+    from jsc.startup import start_or_explain
+
+    start_or_explain(database=bool({"worker", "beat"} & set(sys.argv[1:])))
 
 app = Celery("jsc")
 app.config_from_object("django.conf:settings", namespace="CELERY")

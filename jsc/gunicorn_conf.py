@@ -45,9 +45,6 @@ def on_starting(server):
     a worker that exits, for ever; failing here makes gunicorn itself exit 2.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jsc.settings")
-    import django
+    from jsc.startup import start_or_explain
 
-    from jsc.startup import call_or_explain, check_database
-
-    call_or_explain(django.setup)
-    call_or_explain(check_database)
+    start_or_explain()

@@ -67,3 +67,13 @@ def run_or_explain(argv: list[str]) -> None:
     from django.core.management import execute_from_command_line
 
     call_or_explain(execute_from_command_line, argv)
+
+
+def start_or_explain(*, database: bool = True) -> None:
+    """What every long-running process does first: set Django up, then (unless told
+    not to) reach the database; either failure exits 2 with one line."""
+    import django
+
+    call_or_explain(django.setup)
+    if database:
+        call_or_explain(check_database)

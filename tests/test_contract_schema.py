@@ -8,19 +8,7 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
-ALERT_FIELDS = {
-    "id",
-    "pregnancy",
-    "milestone",
-    "edd",
-    "days_to_edd",
-    "risk_band",
-    "status",
-    "created_at",
-    "sent_at",
-    "acknowledged_at",
-    "escalated",
-}
+from tests.notifications.test_alerts_api import CONTRACT_FIELDS as ALERT_FIELDS
 
 
 @pytest.fixture(scope="module")

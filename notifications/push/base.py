@@ -80,10 +80,6 @@ class CredentialError(Exception):
         self.results = list(results)
 
 
-class PayloadTooLarge(ValueError):
-    pass
-
-
 class PushBackend(Protocol):
     name: str
 
@@ -104,13 +100,6 @@ def payload_size(message: PushMessage) -> int:
     # Compact UTF-8, as it goes on the wire: Bahasa Indonesia is ASCII, but an emoji is 4 bytes.
     encoded = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     return len(encoded.encode("utf-8"))
-
-
-def check_payload(message: PushMessage) -> None:
-    """Raise PayloadTooLarge if FCM would reject the message for its size."""
-    size = payload_size(message)
-    if size > MAX_PAYLOAD_BYTES:
-        raise PayloadTooLarge(f"push payload is {size} bytes, FCM allows {MAX_PAYLOAD_BYTES}")
 
 
 def oversize_result(message: PushMessage) -> PushResult | None:

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from notifications.push import (
-    MAX_PAYLOAD_BYTES,
-    PayloadTooLarge,
-    PushMessage,
-    check_payload,
-    payload_size,
-)
+from notifications.push import MAX_PAYLOAD_BYTES, Outcome, PushMessage, payload_size
+from notifications.push.base import oversize_result
 
 
 def message(body: str, **data: str) -> PushMessage:
@@ -45,13 +38,14 @@ def test_a_realistic_alert_is_far_below_the_limit():
         risk_band="very_high",
     )
 
-    check_payload(msg)
+    assert oversize_result(msg) is None
     assert payload_size(msg) < 512
 
 
 def test_a_payload_of_exactly_the_limit_passes_and_one_byte_more_fails():
     filler = MAX_PAYLOAD_BYTES - payload_size(message(""))
 
-    check_payload(message("x" * filler))
-    with pytest.raises(PayloadTooLarge, match="4097 bytes"):
-        check_payload(message("x" * (filler + 1)))
+    assert oversize_result(message("x" * filler)) is None
+    too_big = oversize_result(message("x" * (filler + 1)))
+    assert (too_big.outcome, too_big.error_code) == (Outcome.FAILED, "PAYLOAD_TOO_LARGE")
+    assert "4097 bytes" in too_big.error
