@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test format install clean bench
+.PHONY: run test format install clean bench fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,12 @@ clean:
 bench: install
 	./bin/ensure-test-deps
 	$(PY) bench/scan_bench.py
+
+# The API fuzzing's long form: many more examples per operation and role than the
+# bounded run inside `make test` (FUZZ_EXAMPLES, FUZZ_SEED change them).
+fuzz: install
+	./bin/ensure-test-deps
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jsc} \
+	CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} \
+	JSC_ENV=test $(VENV)/bin/pytest -p no:logging tests/security/test_api_fuzz.py $(PYTEST_ARGS)

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from jsc.filters import StrictFilterSet
 from jsc.people.permissions import IsAdminRole
 from notifications.devices import register_device, unregister_device
 from notifications.models import TOKEN_PATTERN, Alert, AlertRule, AlertStatus, Device
@@ -56,7 +57,7 @@ class DeviceViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AlertFilter(filters.FilterSet):
+class AlertFilter(StrictFilterSet):
     acknowledged = filters.BooleanFilter(
         field_name="acknowledged_at",
         lookup_expr="isnull",

@@ -9,6 +9,7 @@ import django_filters as filters
 from django.core.exceptions import ValidationError
 from django_filters.fields import IsoDateTimeField
 
+from jsc.filters import StrictFilterSet
 from pregnancies.models import AuditEntry, Pregnancy, PregnancyStatus, RiskBand
 from pregnancies.rules.limits import SEARCH_MAX_LENGTH
 from pregnancies.rules.nik import NIK_LENGTH, normalize_nik
@@ -40,7 +41,7 @@ class TimestampFilter(filters.IsoDateTimeFilter):
     field_class = _UtcTimestampField
 
 
-class PregnancyFilter(filters.FilterSet):
+class PregnancyFilter(StrictFilterSet):
     status = filters.ChoiceFilter(choices=PregnancyStatus.choices)
     risk_band = filters.ChoiceFilter(choices=RiskBand.choices)
     due_after = filters.DateFilter(field_name="edd", lookup_expr="gte", label="EDD on or after")
@@ -70,7 +71,7 @@ class PregnancyFilter(filters.FilterSet):
         return queryset.filter(mother__full_name__icontains=value)
 
 
-class AuditEntryFilter(filters.FilterSet):
+class AuditEntryFilter(StrictFilterSet):
     pregnancy = filters.UUIDFilter(field_name="pregnancy_id")
     user = filters.UUIDFilter(field_name="user_id")
     action = filters.ChoiceFilter(choices=AuditEntry.Action.choices)

@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import BasePermission
 
+from jsc.filters import StrictFilterSet
 from jsc.people.models import Role
 from pregnancies.audit import Action, Target, audit_record
 from pregnancies.models import AuditEntry, Mother, Person, Pregnancy
@@ -29,7 +30,7 @@ class IsHealthOffice(BasePermission):
         return bool(user and user.is_authenticated and user.effective_role == Role.HEALTH_OFFICE)
 
 
-class PersonFilter(filters.FilterSet):
+class PersonFilter(StrictFilterSet):
     nik = filters.CharFilter(method="filter_nik", max_length=32, label="The whole NIK")
     conflicts = filters.BooleanFilter(method="filter_conflicts", label="Only records that differ")
 

@@ -11,7 +11,6 @@ import decimal
 from decimal import Decimal
 
 from django.core.validators import RegexValidator
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -244,14 +243,14 @@ class VisitSerializer(serializers.Serializer):
     def get_gestational_age(self, visit) -> dict | None:
         return _ga(self.context["pregnancy"].edd, visit.date)
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_hypertension(self, visit) -> bool | None:
         """140/90 or more; either number alone is enough; null when neither was measured."""
         if visit.systolic is None and visit.diastolic is None:
             return None
         return is_hypertensive(visit.systolic or 0, visit.diastolic or 0)
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_chronic_energy_deficiency(self, visit) -> bool | None:
         """LiLA under 23.5 cm (KEK); null when not measured."""
         if visit.muac_cm is None:

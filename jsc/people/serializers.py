@@ -43,7 +43,8 @@ class FacilityBriefSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     role = serializers.CharField(source="effective_role", read_only=True)
-    facility = FacilityBriefSerializer(read_only=True)
+    # The health office and admins belong to no facility: null for them.
+    facility = FacilityBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User

@@ -171,10 +171,14 @@ def test_it_answers_a_bad_filter_with_a_4xx_not_a_500(api, ana, params):
     assert 400 <= response.status_code < 500
 
 
-def test_a_page_size_that_is_not_a_number_falls_back_to_the_default(api, ana):
+@pytest.mark.parametrize("size", ["many", "", "0", "501", "-1"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_to_500_is_refused(api, ana, size):
     register(api(ana))
 
-    assert len(ids(api(ana).get(URL, {"page_size": "many"}))) == 1
+    response = api(ana).get(URL, {"page_size": size})
+
+    assert response.status_code == 400
+    assert "page_size" in response.json()
 
 
 def test_it_pages_with_a_next_link(api, ana):

@@ -1,0 +1,98 @@
+"""Who may do what: every endpoint x every role x whose object, as one table.
+
+The test (test_access_matrix.py) runs every cell against the real API; the README's
+"Who sees what" table is rendered from the same rows (``python -m
+tests.security.access_matrix`` prints it) and a test checks the two agree.
+
+Targets: ``own`` is an object of the caller's facility (Puskesmas Sumbersari, where
+midwife Ana and Dr. Citra work), ``other`` one of another facility (Puskesmas Patrang),
+``-`` an endpoint with no object of a facility. The health office and admins belong to
+no facility, so for them ``own`` and ``other`` are simply two facilities' objects.
+Alerts: ``own`` is an alert to Dr. Citra, ``other`` one to Dr. Dodi at Patrang (an
+inbox is personal: only its doctor reads and acknowledges it). Devices: ``own`` is the
+caller's phone, ``other`` someone else's.
+
+A referred-to facility (issue 7's referrals) adds rows with the target ``referred``.
+
+Cells: a status code; for lists, ``listed`` (200 and the object is in it) or
+``hidden`` (200 and it is not).
+"""
+
+from __future__ import annotations
+
+ROLES = ("midwife", "doctor", "health_office", "admin", "anonymous")
+LISTED = "listed"
+HIDDEN = "hidden"
+
+# endpoint, target, then one cell per role in ROLES order.
+MATRIX: list[tuple] = [
+    # endpoint                                      target   midwife doctor  dinkes  admin  anon
+    ("GET /api/v1/me/",                              "-",     200,    200,    200,    200,   401),
+    ("GET /api/v1/facilities/",                      "-",     200,    200,    200,    200,   401),
+    ("POST /api/v1/facilities/",                     "-",     403,    403,    403,    201,   401),
+    ("GET /api/v1/facilities/{id}/",                 "own",   200,    200,    200,    200,   401),
+    ("GET /api/v1/facilities/{id}/",                 "other", 200,    200,    200,    200,   401),
+    ("GET /api/v1/users/",                           "-",     403,    403,    403,    200,   401),
+    ("POST /api/v1/users/",                          "-",     403,    403,    403,    201,   401),
+    ("GET /api/v1/pregnancies/",                     "own",   LISTED, LISTED, LISTED, 403,   401),
+    ("GET /api/v1/pregnancies/",                     "other", HIDDEN, HIDDEN, LISTED, 403,   401),
+    ("POST /api/v1/pregnancies/",                    "-",     201,    201,    403,    403,   401),
+    ("GET /api/v1/pregnancies/{id}/",                "own",   200,    200,    200,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/",                "other", 404,    404,    200,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/",              "own",   200,    200,    403,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/",              "other", 404,    404,    403,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/visits/",         "own",   200,    200,    200,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/visits/",         "other", 404,    404,    200,    404,   401),
+    ("POST /api/v1/pregnancies/{id}/visits/",        "own",   201,    201,    403,    404,   401),
+    ("POST /api/v1/pregnancies/{id}/visits/",        "other", 404,    404,    403,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/outcome/",        "own",   200,    200,    200,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/outcome/",        "other", 404,    404,    200,    404,   401),
+    ("POST /api/v1/pregnancies/{id}/outcome/",       "own",   201,    201,    403,    404,   401),
+    ("POST /api/v1/pregnancies/{id}/outcome/",       "other", 404,    404,    403,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/outcome/",      "own",   200,    200,    403,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/outcome/",      "other", 404,    404,    403,    404,   401),
+    ("GET /api/v1/mothers/",                         "own",   403,    403,    LISTED, 403,   401),
+    ("GET /api/v1/mothers/",                         "other", 403,    403,    LISTED, 403,   401),
+    ("GET /api/v1/mothers/{id}/",                    "own",   403,    403,    200,    403,   401),
+    ("GET /api/v1/mothers/{id}/",                    "other", 403,    403,    200,    403,   401),
+    ("GET /api/v1/audit/",                           "-",     403,    403,    403,    200,   401),
+    ("GET /api/v1/alerts/",                          "own",   HIDDEN, LISTED, HIDDEN, HIDDEN, 401),
+    ("GET /api/v1/alerts/",                          "other", HIDDEN, HIDDEN, HIDDEN, HIDDEN, 401),
+    ("POST /api/v1/alerts/{id}/acknowledge/",        "own",   404,    200,    404,    404,   401),
+    ("POST /api/v1/alerts/{id}/acknowledge/",        "other", 404,    404,    404,    404,   401),
+    ("POST /api/v1/devices/",                        "-",     201,    201,    201,    201,   401),
+    ("DELETE /api/v1/devices/{id}/",                 "own",   204,    204,    204,    204,   401),
+    ("DELETE /api/v1/devices/{id}/",                 "other", 404,    404,    404,    404,   401),
+    ("GET /api/v1/alert-rules/",                     "-",     403,    403,    403,    200,   401),
+    ("POST /api/v1/alert-rules/",                    "-",     403,    403,    403,    201,   401),
+    ("GET /api/v1/alert-rules/{id}/",                "-",     403,    403,    403,    200,   401),
+    ("PATCH /api/v1/alert-rules/{id}/",              "-",     403,    403,    403,    200,   401),
+]  # fmt: skip
+
+HEADINGS = ("endpoint", "object", "midwife", "doctor", "health office", "admin", "anonymous")
+TARGET_WORDS = {"-": "", "own": "own facility's", "other": "another facility's"}
+
+
+def cells() -> list[tuple[str, str, str, object]]:
+    """(endpoint, target, role, expected) for every cell: the test's parameters."""
+    return [
+        (endpoint, target, role, expected)
+        for endpoint, target, *row in MATRIX
+        for role, expected in zip(ROLES, row, strict=True)
+    ]
+
+
+def markdown() -> str:
+    """The table as the README shows it."""
+    lines = [
+        "| " + " | ".join(HEADINGS) + " |",
+        "|" + "---|" * len(HEADINGS),
+    ]
+    for endpoint, target, *row in MATRIX:
+        shown = [f"`{endpoint}`", TARGET_WORDS.get(target, target), *map(str, row)]
+        lines.append("| " + " | ".join(shown) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

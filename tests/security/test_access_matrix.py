@@ -1,0 +1,146 @@
+"""Every cell of the access matrix (access_matrix.py) against the real API.
+
+One parametrized case per (endpoint, object, role): the world has a pregnancy (with a
+visit, and an outcome where the route needs one), an alert and a device at each of
+two facilities; the caller is midwife Ana or Dr. Citra of Puskesmas Sumbersari,
+Dinkes officer Dewi, admin Adi, or nobody.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
+
+from notifications.models import Alert, AlertRule, Device
+from pregnancies.models import Pregnancy
+from pregnancies.services import outcome_record
+from tests.pregnancies.helpers import SUMBERSARI
+from tests.security.access_matrix import HIDDEN, LISTED, cells, markdown
+from tests.security.cast import registration
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.fixture(scope="module")
+def world(cast):
+    sumbersari, patrang, seeded = cast["sumbersari"], cast["patrang"], cast["seeded"]
+    ana, citra, dodi, dewi, adi = (cast[name] for name in ("ana", "citra", "dodi", "dewi", "adi"))
+    own = Pregnancy.objects.get(pk=seeded["sumbersari"].pregnancy)
+    other = Pregnancy.objects.get(pk=seeded["patrang"].pregnancy)
+    alerts = {
+        "own": Alert.objects.create(
+            pregnancy=own, milestone="edd_minus_28", recipient=citra, edd=own.edd,
+            risk_band=own.risk_band,
+        ),
+        "other": Alert.objects.create(
+            pregnancy=other, milestone="edd_minus_28", recipient=dodi, edd=other.edd,
+            risk_band=other.risk_band,
+        ),
+    }  # fmt: skip
+    return {
+        "users": {"midwife": ana, "doctor": citra, "health_office": dewi, "admin": adi},
+        "facilities": {"own": sumbersari, "other": patrang},
+        "pregnancies": {"own": own, "other": other},
+        "alerts": alerts,
+        "someone_else": dodi,
+    }
+
+
+def with_outcome(pregnancy: Pregnancy) -> None:
+    outcome_record(
+        pregnancy=pregnancy,
+        data={"kind": "live_birth", "date": timezone.localdate()},
+        by=pregnancy.registered_by,
+        today=timezone.localdate(),
+    )
+
+
+def request_for(endpoint: str, target: str, world: dict, caller) -> tuple[str, str, dict | None]:
+    """The method, the path with the target's id, and a valid body."""
+    method, template = endpoint.split(" ")
+    today = timezone.localdate().isoformat()
+    pregnancy = world["pregnancies"].get(target)
+    ident = ""
+    body: dict | None = None
+    if template.startswith("/api/v1/facilities/"):
+        ident = world["facilities"].get(target, world["facilities"]["own"]).pk
+        body = {"code": "RS-M", "name": "RS Matrix", "kind": "hospital", "district": "Patrang"}
+    elif template.startswith("/api/v1/users/"):
+        body = {
+            "username": "newbie",
+            "password": "a-long-pass-phrase-9",
+            "full_name": "Bidan Baru",
+            "role": "midwife",
+            "facility": str(world["facilities"]["own"].pk),
+        }
+    elif template.startswith("/api/v1/pregnancies/"):
+        ident = pregnancy.pk if pregnancy else ""
+        if template.endswith("/outcome/"):
+            if method != "POST":
+                with_outcome(pregnancy)
+            body = {"kind": "live_birth", "date": today} if method == "POST" else {"place": "Rumah"}
+        elif template.endswith("/visits/"):
+            body = {"date": today, "weight_kg": 60}
+        elif method == "POST":
+            body = registration(SUMBERSARI, today=timezone.localdate(), serial=99)
+        else:
+            body = {"height_cm": 155}
+    elif template.startswith("/api/v1/mothers/"):
+        ident = pregnancy.person_id
+    elif template.startswith("/api/v1/alerts/"):
+        ident = world["alerts"][target].pk if target != "-" else ""
+    elif template.startswith("/api/v1/devices/"):
+        owner = caller if target == "own" else world["someone_else"]
+        if method == "DELETE":
+            ident = Device.objects.create(
+                user=owner or world["someone_else"], token="tok-matrix-own", platform="android"
+            ).token
+        body = {"token": "tok-matrix-new", "platform": "android"}
+    elif template.startswith("/api/v1/alert-rules/"):
+        ident = AlertRule.objects.order_by("offset_days").first().pk
+        if method == "POST":
+            body = {"milestone": "edd_minus_21", "offset_days": -21, "bands": ["high"]}
+        else:
+            body = {"active": False}
+    return method.lower(), template.replace("{id}", str(ident)), body
+
+
+def listed_ids(answer: dict, endpoint: str) -> set[str]:
+    return {str(row["id"]) for row in answer["results"]}
+
+
+def target_id(endpoint: str, target: str, world: dict) -> str:
+    if "/alerts/" in endpoint:
+        return str(world["alerts"][target].pk)
+    pregnancy = world["pregnancies"][target]
+    return str(pregnancy.person_id if "/mothers/" in endpoint else pregnancy.pk)
+
+
+@pytest.mark.parametrize(("endpoint", "target", "role", "expected"), cells())
+def test_the_matrix_says_what_each_role_may_do(db, world, endpoint, target, role, expected):
+    caller = world["users"].get(role)
+    client = APIClient()
+    if caller is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(caller)}")
+    method, path, body = request_for(endpoint, target, world, caller)
+
+    if method in {"get", "delete"}:
+        answer = getattr(client, method)(path)
+    else:
+        answer = getattr(client, method)(path, body, format="json")
+
+    if expected in (LISTED, HIDDEN):
+        assert answer.status_code == 200, answer.content
+        shown = target_id(endpoint, target, world) in listed_ids(answer.json(), endpoint)
+        assert shown == (expected == LISTED), answer.content
+    else:
+        assert answer.status_code == expected, answer.content
+
+
+def test_the_readme_shows_the_matrix_the_suite_checks():
+    """README.md carries the table rendered from the same rows (make access-table)."""
+    assert markdown() in README.read_text(encoding="utf-8")

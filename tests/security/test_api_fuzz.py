@@ -1,0 +1,95 @@
+"""Schemathesis against the project's own OpenAPI schema, in process, as every role.
+
+Every operation of /api/schema/ is called with generated valid and invalid input,
+signed in as a midwife, a doctor, the health office and an admin, through the Django
+WSGI app on the real PostgreSQL test database. All of schemathesis's checks run: no
+5xx, every status code and body as the schema says, invalid input refused, valid
+input accepted. ``make test`` runs a bounded number of examples with a fixed seed;
+``make fuzz`` (FUZZ_EXAMPLES, FUZZ_SEED) runs the long form.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework_simplejwt.tokens import AccessToken
+from schemathesis.config import SchemathesisConfig
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+SEED = int(os.environ.get("FUZZ_SEED", "20261202"))
+ROLES = ["midwife", "doctor", "health_office", "admin"]
+
+
+def _config() -> SchemathesisConfig:
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": SEED,
+            "generation": {
+                "max-examples": EXAMPLES,
+                "deterministic": True,
+                # Real phones never send NUL bytes, and PostgreSQL refuses them in text:
+                # the API already answers them with 400 (tests/foundation); here they
+                # would only make every string example the same finding.
+                "allow-x00": False,
+            },
+            # Stateful runs need links the schema does not declare; the coverage phase
+            # (boundaries, wrong types, missing fields) is what found the issue's cases.
+            "phases": {"stateful": {"enabled": False}},
+            "checks": {
+                # A request the schema allows may still break a rule the schema cannot
+                # say (a NIK's birth date, a plausible LMP, a code already taken): the
+                # service answers those 400 naming the field, so 400 counts as handled.
+                # Everything else (a 500, a 422, a 405) still fails the check.
+                "positive_data_acceptance": {
+                    "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]
+                },
+            },
+        }
+    )
+
+
+@contextmanager
+def test_connection_kept():
+    """As Django's test client does: the WSGI handler closes "old" connections at each
+    request's start and end, which would close the test's transaction under it."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+CALLERS = {"midwife": "ana", "doctor": "citra", "health_office": "dewi", "admin": "adi"}
+
+
+@pytest.fixture(params=ROLES)
+def signed_in(request, db, cast):
+    """The role's member of the cast; a pregnancy at each facility for ids to land on."""
+    user = cast[CALLERS[request.param]]
+    return {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
+
+
+# Loaded once at collection, anonymously (the schema needs no database); every call
+# then goes through the same in-process WSGI app inside the test's transaction.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=_config())
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_holds_to_the_schema_for_every_role(case, signed_in):
+    with test_connection_kept():
+        case.call_and_validate(headers=signed_in)
