@@ -58,10 +58,30 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
 if DEV_RUN and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Transport security (docs/security.md). Production is served over TLS, usually ended
+# at a reverse proxy that says so in X-Forwarded-Proto; `manage.py check --deploy` is
+# clean with these defaults (tests/security/test_deploy_settings.py).
 if not DEV_RUN:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain HTTP is redirected to HTTPS, except the health check that the container
+    # runtime makes from inside (docker-compose.yml).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # HSTS is sent only on HTTPS answers (SecurityMiddleware), so "behind TLS" only.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is a promise to browsers' built-in lists that is slow to take back:
+    # the operator opts in (SECURE_HSTS_PRELOAD=true); Django's deploy check warns
+    # about it only as a suggestion (W021), silenced below for that reason.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -90,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "jsc.urls"
@@ -213,6 +234,31 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "jsc.schema.document_error_responses",
     ],
+}
+
+# Content Security Policy (django-csp): every script, style, image and font from the
+# service itself; no inline script (Swagger UI loads its start-up script from a URL,
+# jsc/urls.py); inline styles are allowed, as Swagger UI and SVG charts set style
+# attributes and a style cannot run code. No framing, no plugins, forms post home.
+_swagger_dist = SPECTACULAR_SETTINGS.get("SWAGGER_UI_DIST", "")
+_asset_hosts = (
+    ["https://cdn.jsdelivr.net"]  # drf-spectacular's default CDN until assets are local
+    if not _swagger_dist or _swagger_dist.startswith("https://cdn.jsdelivr.net")
+    else []
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_asset_hosts],
+        "style-src": ["'self'", "'unsafe-inline'", *_asset_hosts],
+        "img-src": ["'self'", "data:", *_asset_hosts],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -56,7 +56,7 @@ def _config() -> SchemathesisConfig:
 
 
 @contextmanager
-def test_connection_kept():
+def connection_kept():
     """As Django's test client does: the WSGI handler closes "old" connections at each
     request's start and end, which would close the test's transaction under it."""
     signals.request_started.disconnect(close_old_connections)
@@ -91,5 +91,5 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), 
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_holds_to_the_schema_for_every_role(case, signed_in):
-    with test_connection_kept():
+    with connection_kept():
         case.call_and_validate(headers=signed_in)

@@ -1,0 +1,104 @@
+"""The Content-Security-Policy holds and the pages still work, in Debian's chromium.
+
+The browser enforces the policy the service sends; any script, style or request it
+refuses is reported as a ``securitypolicyviolation`` event, which the page records
+here. Signing in and reading the API docs must work with none.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium")
+    assert chromium, "chromium is missing; run bin/ensure-test-deps"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context()
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    # Only the live server: the outside stays offline, as in many puskesmas.
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(live_server.url) else route.abort()
+        ),
+    )
+    yield page
+    context.close()
+
+
+def violations(page) -> list[str]:
+    csp_console = [t for t in page.console_errors if "Content Security Policy" in t]
+    return page.evaluate("window.__violations") + csp_console
+
+
+def test_signing_in_works_under_the_policy(page, live_server, ana):
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert violations(page) == []
+    page.fill("#id_username", "ana")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("button[type=submit]")
+
+    assert page.url == f"{live_server.url}/api/docs/"
+    assert violations(page) == []
+
+
+def test_the_api_docs_render_under_the_policy(page, live_server, ana):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "ana")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("button[type=submit]")
+
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+
+    assert page.locator(".swagger-ui .opblock").count() > 10
+    assert violations(page) == []
+
+
+def test_an_inline_script_is_refused_and_reported(page, live_server, db):
+    """The recorder works: a script the policy forbids shows up as a violation."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__ran = 1'; document.body.appendChild(s); }"
+    )
+    page.wait_for_function("window.__violations.length > 0", timeout=5_000)
+
+    assert page.evaluate("window.__ran") is None
+    assert any(v.startswith("script-src") for v in violations(page))
