@@ -8,6 +8,7 @@ Dinkes officer Dewi, admin Adi, or nobody.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from notifications.models import Alert, AlertRule, Device
 from pregnancies.models import Pregnancy
 from pregnancies.services import outcome_record
 from tests.pregnancies.helpers import SUMBERSARI
-from tests.security.access_matrix import HIDDEN, LISTED, cells, markdown
+from tests.security.access_matrix import HIDDEN, LISTED, MATRIX, cells, markdown
 from tests.security.cast import registration
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -144,3 +145,24 @@ def test_the_matrix_says_what_each_role_may_do(db, world, endpoint, target, role
 def test_the_readme_shows_the_matrix_the_suite_checks():
     """README.md carries the table rendered from the same rows (make access-table)."""
     assert markdown() in README.read_text(encoding="utf-8")
+
+
+# Anyone may call these: they are how one signs in.
+PUBLIC = {"POST /api/v1/auth/token/", "POST /api/v1/auth/token/refresh/"}
+
+
+def test_every_operation_of_the_schema_is_in_the_matrix():
+    """A new endpoint is not done until its row says who may use it."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = {
+        f"{method.upper()} {re.sub(r'{[^}]+}', '{id}', path)}"
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    in_matrix = {endpoint for endpoint, *_ in MATRIX}
+
+    assert operations - PUBLIC - in_matrix == set()
+    assert in_matrix - operations == set()
