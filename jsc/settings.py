@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "jsc.people",
     "pregnancies",
@@ -229,6 +230,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from the service itself (drf-spectacular-sidecar), not
+    # a CDN: many puskesmas have no internet, and a blank /api/docs/ helps no one.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Every error an operation can give is documented too (jsc/schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -240,18 +246,12 @@ SPECTACULAR_SETTINGS = {
 # service itself; no inline script (Swagger UI loads its start-up script from a URL,
 # jsc/urls.py); inline styles are allowed, as Swagger UI and SVG charts set style
 # attributes and a style cannot run code. No framing, no plugins, forms post home.
-_swagger_dist = SPECTACULAR_SETTINGS.get("SWAGGER_UI_DIST", "")
-_asset_hosts = (
-    ["https://cdn.jsdelivr.net"]  # drf-spectacular's default CDN until assets are local
-    if not _swagger_dist or _swagger_dist.startswith("https://cdn.jsdelivr.net")
-    else []
-)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", *_asset_hosts],
-        "style-src": ["'self'", "'unsafe-inline'", *_asset_hosts],
-        "img-src": ["'self'", "data:", *_asset_hosts],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
