@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from jsc.people.models import Village
+from jsc.people.places import VillageAmbiguous, VillageNotFound, places_loaded, village_find
 from pregnancies.errors import Errors
 from pregnancies.models import Mother
 from pregnancies.rules.nik import nik_birth_date, nik_errors, normalize_nik
@@ -40,6 +42,24 @@ def checked_birth_date(
     return date_of_birth
 
 
+def checked_village(raw: str | None, *, district_id, errors: Errors) -> tuple[str, Village | None]:
+    """The village's name to store and the regency's village it is (docs/places.md).
+
+    A code or an unambiguous name (a name shared by two districts is settled by the
+    facility's district). Before the regency's places are loaded the text is kept as it
+    came, unmatched. An unknown or ambiguous one adds to ``errors["mother"]["village"]``.
+    """
+    text = (raw or "").strip()
+    if not text or not places_loaded():
+        return text, None
+    try:
+        village = village_find(text, district_id=district_id)
+    except (VillageNotFound, VillageAmbiguous) as exc:
+        errors.add("village", str(exc), within="mother")
+        return text, None
+    return village.name, village
+
+
 def nik_taken_by_another(nik: str, mother_id) -> bool:
     return Mother.objects.filter(nik=nik).exclude(pk=mother_id).exists()
 
@@ -58,7 +78,8 @@ def mother_upsert(values: dict, *, given: set[str]) -> Mother:
     if created:
         return mother
     changed = []
-    for field in ("full_name", "date_of_birth", *CONTACT_FIELDS):
+    matched = ["village_place"] if "village" in given else []
+    for field in ("full_name", "date_of_birth", *CONTACT_FIELDS, *matched):
         if field in given and getattr(mother, field) != values[field]:
             setattr(mother, field, values[field])
             changed.append(field)

@@ -37,6 +37,7 @@ from pregnancies.services.mothers import (
     CONTACT_FIELDS,
     checked_birth_date,
     checked_nik,
+    checked_village,
     nik_taken_by_another,
 )
 from pregnancies.signals import edd_changed
@@ -211,12 +212,19 @@ def _apply_mother(
 
     wanted = {"nik": nik, "date_of_birth": dob}
     wanted.update({f: sent[f] for f in ("full_name", *CONTACT_FIELDS) if f in sent})
+    if "village" in sent:
+        wanted["village"], place = checked_village(
+            sent["village"], district_id=pregnancy.facility.district_id, errors=errors
+        )
     changed = []
     for field, value in wanted.items():
         value = "" if value is None else value
         if getattr(mother, field) != value:
             setattr(mother, field, value)
             changed.append(field)
+    if "village" in sent and mother.village_place != place:
+        mother.village_place = place
+        changed.append("village_place")
     return changed
 
 
