@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import set_language
 
 from jsc.dashboard import views
 
@@ -11,4 +12,6 @@ urlpatterns = [
     path("deliveries/", views.deliveries, name="deliveries"),
     path("alerts/", views.alerts, name="alerts"),
     path("targets/", views.targets, name="targets"),
+    # Django's own language switch: a POST that sets the language cookie and goes back.
+    path("language/", set_language, name="language"),
 ]
