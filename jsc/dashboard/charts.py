@@ -154,7 +154,7 @@ def line_chart(
 
 def year_bars(rows: list[dict], *, title: str, deaths_label: str, mmr_label: str) -> SafeString:
     """Maternal deaths per year as bars, the MMR printed over each; this year stands out."""
-    width, height, left, top, bottom = 640, 240, 36, 30, 40
+    width, height, left, top, bottom = 420, 220, 10, 30, 40
     n = max(len(rows), 1)
     slot = (width - left - 10) / n
     peak = _nice_max(max([r["maternal_deaths"] for r in rows] + [1]))
