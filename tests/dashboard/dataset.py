@@ -26,7 +26,7 @@ from django.utils import timezone
 from jsc.dashboard.models import TargetYear, VillagePopulation
 from jsc.people.models import Village
 from notifications.models import Alert
-from pregnancies.models import Mother, Outcome, Pregnancy, Visit
+from pregnancies.models import Mother, Outcome, Person, Pregnancy, Visit
 
 TODAY = date(2026, 3, 10)
 SCORE = {"low": 2, "high": 6, "very_high": 14}
@@ -54,8 +54,10 @@ def pregnancy(
 ) -> Pregnancy:
     n = next(_serial)
     place = village(village_code) if village_code else None
+    person = Person.objects.create(nik=f"350921570895{n:04d}")
     mother = Mother.objects.create(
-        nik=f"350921570895{n:04d}",
+        person=person,
+        facility=facility,
         full_name=f"Ibu Data {n}",
         date_of_birth=date(1995, 8, 17),
         phone=f"+62812000{n:05d}",
@@ -64,6 +66,7 @@ def pregnancy(
     )
     return Pregnancy.objects.create(
         mother=mother,
+        person=person,
         facility=facility,
         doctor=doctor,
         registered_by=by,

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jsc.people.models import Village
 from notifications.models import Alert
-from pregnancies.models import Mother, Outcome, Pregnancy, Visit
+from pregnancies.models import Mother, Outcome, Person, Pregnancy, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,11 @@ ENDPOINTS = [
 
 def add_pregnancies(n: int, *, start: int, facility, midwife, doctor) -> None:
     villages = list(Village.objects.filter(district__code="35.09.21"))
+    people = Person.objects.bulk_create(Person(nik=f"3509215708{start + i:06d}") for i in range(n))
     mothers = Mother.objects.bulk_create(
         Mother(
-            nik=f"3509215708{start + i:06d}",
+            person=people[i],
+            facility=facility,
             full_name=f"Ibu {i}",
             date_of_birth=date(1995, 8, 17),
             village=villages[i % len(villages)].name,
@@ -46,6 +48,7 @@ def add_pregnancies(n: int, *, start: int, facility, midwife, doctor) -> None:
     pregnancies = Pregnancy.objects.bulk_create(
         Pregnancy(
             mother=m,
+            person=m.person,
             facility=facility,
             registered_by=midwife,
             edd=date(2026, 1, 1) + timedelta(days=i % 250),

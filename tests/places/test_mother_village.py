@@ -69,3 +69,16 @@ def test_before_places_are_loaded_the_text_is_kept_unmatched(api, ana, dewi):
     assert (made["mother"]["village"], made["mother"]["village_code"]) == ("Kampung Lama", None)
     listed = api(dewi).get("/api/v1/dashboard/unmatched-villages/").json()["results"]
     assert listed == [{"village": "Kampung Lama", "mothers": 1}]
+
+
+def test_a_second_pregnancy_of_a_known_mother_rematches_her_village(api, ana, places):
+    first = register(api(ana), mother=mother(village="Kranjingan"))
+    api(ana).post(
+        f"{detail(first['id'])}outcome/",
+        {"kind": "miscarriage", "date": "2026-03-01"},
+        format="json",
+    )
+
+    again = register(api(ana), mother=mother(village="Tegalgede"), lmp="2026-03-05")
+
+    assert again["mother"]["village_code"] == "35.09.21.1005"

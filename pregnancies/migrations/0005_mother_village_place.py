@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0002_district_code_and_villages'),
-        ('pregnancies', '0001_initial'),
+        ('pregnancies', '0004_mother_records_required'),
     ]
 
     operations = [
