@@ -19,6 +19,7 @@ from jsc.dashboard.selectors.summary import dashboard_summary
 from jsc.dashboard.selectors.unmatched import unmatched_villages
 from jsc.dashboard.services import targets_answer, targets_save, year_checked
 from jsc.params import reject_unknown
+from pregnancies.audit import audit_list
 
 
 def _param(name: str, kind=OpenApiTypes.STR, description: str = "") -> OpenApiParameter:
@@ -94,6 +95,8 @@ class HighRiskApi(DashboardApi):
             district=p.district_param(q),
             facility=p.facility_param(q),
         )
+        # Names and phones were shown: one audit row per pregnancy, in one INSERT.
+        audit_list(user=request.user, pregnancy_ids=[r["pregnancy"] for r in rows])
         if request.accepted_renderer.format == "csv":
             return Response(
                 high_risk_csv(rows),

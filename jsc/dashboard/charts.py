@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 
 GRID = "#d0d7de"
@@ -36,8 +37,14 @@ def _svg(width: int, height: int, body: list[str], title: str, css_class: str) -
     )
 
 
+def _n(value: float) -> str:
+    """A number as the page's language writes it (Indonesian: 1,5)."""
+    value = round(float(value), 1)
+    return escape(number_format(int(value) if value.is_integer() else value, use_l10n=True))
+
+
 def _nice_max(value: float) -> float:
-    for step in (10, 20, 25, 50, 100, 150, 200, 250, 500, 1000, 10_000, 100_000):
+    for step in (2, 4, 5, 10, 20, 25, 50, 100, 150, 200, 250, 500, 1000, 10_000, 100_000):
         if value <= step:
             return step
     return value
@@ -52,7 +59,7 @@ def hbar_chart(
     unit: str = "%",
 ) -> SafeString:
     """One horizontal bar per area, a vertical line at the target (the cumulative target)."""
-    width, label_w, row_h, top = 640, 150, 22, 28
+    width, label_w, row_h, top = 440, 120, 22, 28
     plot_w = width - label_w - 70
     height = top + row_h * max(len(bars), 1) + 24
     peak = max([b.value or 0 for b in bars] + [target or 0, 1])
@@ -67,13 +74,13 @@ def hbar_chart(
         body.append(
             f'<line x1="{x(v):.1f}" y1="{top - 6}" x2="{x(v):.1f}" y2="{height - 20}" '
             f'stroke="{GRID}"/><text x="{x(v):.1f}" y="{height - 6}" fill="{MUTED}" '
-            f'text-anchor="middle">{v:g}{escape(unit)}</text>'
+            f'text-anchor="middle">{_n(v)}{escape(unit)}</text>'
         )
     for i, bar in enumerate(bars):
         y = top + i * row_h
         body.append(
             f'<text x="{label_w - 6}" y="{y + 15}" fill="{TEXT}" text-anchor="end">'
-            f"{escape(bar.label[:22])}</text>"
+            f"{escape(bar.label[:18])}</text>"
         )
         if bar.value is None:
             body.append(
@@ -84,17 +91,17 @@ def hbar_chart(
         w = max(x(bar.value) - label_w, 1)
         body.append(
             f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" '
-            f'fill="{bar.colour}"><title>{escape(bar.label)}: {bar.value:g}{escape(unit)}'
+            f'fill="{bar.colour}"><title>{escape(bar.label)}: {_n(bar.value)}{escape(unit)}'
             f"</title></rect>"
             f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" fill="{TEXT}">'
-            f"{bar.value:g}{escape(unit)} {escape(bar.note)}</text>"
+            f"{_n(bar.value)}{escape(unit)} {escape(bar.note)}</text>"
         )
     if target is not None:
         body.append(
             f'<line class="target" x1="{x(target):.1f}" y1="{top - 8}" x2="{x(target):.1f}" '
             f'y2="{height - 20}" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 3"/>'
             f'<text x="{x(target):.1f}" y="{top - 12}" fill="{TARGET}" text-anchor="middle">'
-            f"{escape(target_label)} {target:g}{escape(unit)}</text>"
+            f"{escape(target_label)} {_n(target)}{escape(unit)}</text>"
         )
     return _svg(width, height, body, title, "hbar")
 
@@ -107,7 +114,7 @@ def line_chart(
     unit: str = "%",
 ) -> SafeString:
     """Lines over months: e.g. cumulative coverage against the cumulative target line."""
-    width, height, left, right, top, bottom = 640, 260, 44, 16, 16, 56
+    width, height, left, right, top, bottom = 480, 240, 40, 12, 16, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _, vals, _ in series for v in vals if v is not None]
     scale_max = _nice_max(max(values + [1]))
@@ -125,7 +132,7 @@ def line_chart(
         body.append(
             f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" '
             f'stroke="{GRID}"/><text x="{left - 4}" y="{y(v) + 4:.1f}" fill="{MUTED}" '
-            f'text-anchor="end">{v:g}</text>'
+            f'text-anchor="end">{_n(v)}</text>'
         )
     for i, label in enumerate(labels):
         body.append(
@@ -144,7 +151,7 @@ def line_chart(
             body.extend(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>' for px, py in points
             )
-        lx = left + k * 220
+        lx = left + k * 200
         body.append(
             f'<rect x="{lx}" y="{height - 22}" width="14" height="4" fill="{colour}"/>'
             f'<text x="{lx + 20}" y="{height - 16}" fill="{TEXT}">{escape(name)}</text>'
@@ -176,7 +183,7 @@ def year_bars(rows: list[dict], *, title: str, deaths_label: str, mmr_label: str
             f'<text x="{bx + slot * 0.3:.1f}" y="{height - 22}" fill="{TEXT}" '
             f'text-anchor="middle">{row["year"]}</text>'
             f'<text x="{bx + slot * 0.3:.1f}" y="{height - 6}" fill="{MUTED}" '
-            f'text-anchor="middle">{"–" if mmr is None else f"{mmr:g}"}</text>'
+            f'text-anchor="middle">{"–" if mmr is None else _n(mmr)}</text>'
         )
     return _svg(width, height, body, title, "years")
 
@@ -185,7 +192,7 @@ def stacked_weeks(
     weeks: list[str], stacks: list[dict], bands: list[tuple[str, str, str]], *, title: str
 ) -> SafeString:
     """Expected deliveries per week, one stacked bar a week, one colour a band."""
-    width, height, left, top, bottom = 640, 240, 36, 16, 56
+    width, height, left, top, bottom = 480, 220, 10, 20, 56
     n = max(len(weeks), 1)
     slot = (width - left - 10) / n
     peak = _nice_max(max([sum(s.get(b, 0) for b, _, _ in bands) for s in stacks] + [1]))
@@ -212,7 +219,7 @@ def stacked_weeks(
             f'text-anchor="middle">{escape(label)}</text>'
         )
     for k, (_, name, colour) in enumerate(bands):
-        lx = left + k * 200
+        lx = left + k * 150
         body.append(
             f'<rect x="{lx}" y="{height - 24}" width="12" height="12" fill="{colour}"/>'
             f'<text x="{lx + 18}" y="{height - 14}" fill="{TEXT}">{escape(name)}</text>'

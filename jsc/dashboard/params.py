@@ -43,12 +43,15 @@ def year_param(params, today: date) -> int:
 
 
 def month_param(params, *, year: int, today: date, required: bool = False) -> int | None:
-    """1-12; when not given, this month for this year, December for a past year."""
+    """1-12. When not given (and required): for this year the last complete month (PWS
+    KIA is read for the month just closed; January in January), else December."""
     month = _int(params, "month")
     if month is None:
         if not required:
             return None
-        return today.month if year == today.year else 12
+        if year == today.year:
+            return max(today.month - 1, 1)
+        return 12
     if not 1 <= month <= 12:
         raise _bad("month", _("Give a month from 1 to 12."))
     return month

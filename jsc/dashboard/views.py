@@ -27,6 +27,7 @@ from jsc.dashboard.selectors.summary import dashboard_summary, deaths_by_year
 from jsc.dashboard.selectors.unmatched import unmatched_villages
 from jsc.dashboard.services import targets_answer, targets_save
 from jsc.people.models import District, Facility, Village
+from pregnancies.audit import audit_list
 
 BAND_COLOURS = {"low": "#7fb3ff", "high": "#f0a030", "very_high": "#c62828"}
 
@@ -115,8 +116,10 @@ def pws(request, today):
         target=target_pct,
         target_label=_("target"),
     )
-    chosen_code = q.get("area") or (areas[0]["code"] if areas else None)
-    chosen = next((a for a in areas if a["code"] == chosen_code), areas[0] if areas else None)
+    # The area of the monthly chart: the one asked for, else the first with a population.
+    with_population = [a for a in areas if a["target_pregnancies"] is not None]
+    fallback = (with_population or areas or [None])[0]
+    chosen = next((a for a in areas if q.get("area") and a["code"] == q["area"]), fallback)
     area_chart = None
     if chosen is not None:
         got = chosen["indicators"][indicator]
@@ -178,6 +181,8 @@ def _high_risk_rows(request, today):
     days = 14 if weeks is None else weeks * 7
     district, facility = p.district_param(q), p.facility_param(q)
     rows = high_risk_due(today=today, due_within_days=days, district=district, facility=facility)
+    # Names and phones are shown: one audit row per pregnancy, in one INSERT.
+    audit_list(user=request.user, pregnancy_ids=[r["pregnancy"] for r in rows])
     return rows, weeks if weeks is not None else 2, district, facility
 
 

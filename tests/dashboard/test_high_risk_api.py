@@ -87,3 +87,14 @@ def test_an_empty_database_answers_an_empty_list_and_a_header_only_csv(api, dewi
 
 def test_a_midwife_is_refused(api, ana):
     assert api(ana).get(URL).status_code == 403
+
+
+def test_each_listed_pregnancy_is_audited_as_read_by_the_officer(api, dewi, data):
+    from pregnancies.models import AuditEntry
+
+    api(dewi).get(URL, {"due_within_days": 14})
+
+    listed = AuditEntry.objects.filter(user=dewi, action="list")
+    assert sorted(map(str, listed.values_list("pregnancy_id", flat=True))) == sorted(
+        [str(data.i.pk), str(data.h.pk)]
+    )

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from jsc.dashboard import rules
 from jsc.dashboard.models import TargetYear, VillagePopulation
@@ -189,11 +189,18 @@ def _orm_events(*, start: date, end: date, district_id: int | None) -> list[tupl
         .annotate(n=Count("pk"))
         .values_list("area", "month", "n")
     )
-    # High risk detected: a high or very high band pregnancy, on the day it was registered.
+    # High risk detected: a high or very high band pregnancy, counted on its first contact
+    # (the first visit, or the registration when no visit is recorded yet).
+    first_visit = Visit.objects.filter(pregnancy=OuterRef("pk")).order_by("date").values("date")[:1]
     risky = (
-        Pregnancy.objects.filter(risk_band__in=HIGH_BANDS, created_at__date__range=(start, end))
+        Pregnancy.objects.filter(risk_band__in=HIGH_BANDS)
         .filter(**narrow)
-        .annotate(area=area_of(""), month=TruncMonth("created_at"))
+        .annotate(
+            detected=Coalesce(Subquery(first_visit), TruncDate("created_at")),
+            area=area_of(""),
+        )
+        .filter(detected__range=(start, end))
+        .annotate(month=TruncMonth("detected"))
         .values("area", "month")
         .annotate(n=Count("pk"))
         .values_list("area", "month", "n")
