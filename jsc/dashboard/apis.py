@@ -18,6 +18,7 @@ from jsc.dashboard.selectors.pws import pws_kia
 from jsc.dashboard.selectors.summary import dashboard_summary
 from jsc.dashboard.selectors.unmatched import unmatched_villages
 from jsc.dashboard.services import targets_answer, targets_save, year_checked
+from jsc.dashboard.services_places import mother_villages_match
 from jsc.params import reject_unknown
 from pregnancies.audit import audit_list
 
@@ -125,6 +126,15 @@ class ExpectedDeliveriesApi(DashboardApi):
 
 
 class UnmatchedVillagesApi(DashboardApi):
+    """Mothers' village texts not matched to the regency's villages; POST matches one:
+    ``{"text": "<as typed>", "village": "<code or name>"}`` -> ``{"matched": n}``."""
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response({"results": unmatched_villages(), "next": None})
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        matched = mother_villages_match(text=data.get("text"), village=data.get("village"))
+        return Response({"matched": matched})

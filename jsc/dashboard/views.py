@@ -26,6 +26,7 @@ from jsc.dashboard.selectors.pws import pws_kia, targets_for
 from jsc.dashboard.selectors.summary import dashboard_summary, deaths_by_year
 from jsc.dashboard.selectors.unmatched import unmatched_villages
 from jsc.dashboard.services import targets_answer, targets_save
+from jsc.dashboard.services_places import mother_villages_match
 from jsc.people.models import District, Facility, Village
 from pregnancies.audit import audit_list
 
@@ -180,15 +181,19 @@ def _high_risk_rows(request, today):
         raise ValidationError({"weeks": [_("Give a number of weeks from 0 to 44.")]})
     days = 14 if weeks is None else weeks * 7
     district, facility = p.district_param(q), p.facility_param(q)
+    band = q.get("band") or ""
+    if band not in ("", "high", "very_high"):
+        raise ValidationError({"band": [_("Choose high or very high.")]})
     rows = high_risk_due(today=today, due_within_days=days, district=district, facility=facility)
+    rows = [r for r in rows if not band or r["risk_band"] == band]
     # Names and phones are shown: one audit row per pregnancy, in one INSERT.
     audit_list(user=request.user, pregnancy_ids=[r["pregnancy"] for r in rows])
-    return rows, weeks if weeks is not None else 2, district, facility
+    return rows, weeks if weeks is not None else 2, district, facility, band
 
 
 @dashboard_page
 def high_risk(request, today):
-    rows, weeks, district, facility = _high_risk_rows(request, today)
+    rows, weeks, district, facility, band = _high_risk_rows(request, today)
     bands = _band_labels()
     for row in rows:
         row["band_label"] = bands[row["risk_band"]]
@@ -201,6 +206,8 @@ def high_risk(request, today):
             "weeks": weeks,
             "district": district,
             "facility": facility,
+            "band": band,
+            "bands": [("high", _("high")), ("very_high", _("very high"))],
             "districts": District.objects.order_by("name"),
             "facilities": Facility.objects.order_by("name"),
             "query": request.GET.urlencode(),
@@ -274,7 +281,17 @@ def alerts(request, today):
 def targets(request, today):
     year = p.year_param(request.GET if request.method == "GET" else request.POST, today)
     errors: list[str] = []
-    if request.method == "POST":
+    if request.method == "POST" and "match-text" in request.POST:
+        try:
+            n = mother_villages_match(
+                text=request.POST["match-text"], village=request.POST.get("match-village", "")
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Matched %(n)s records.") % {"n": n})
+            return redirect(f"{request.path}?year={year}#unmatched")
+    elif request.method == "POST":
         form = request.POST
         data: dict = {
             "population": {

@@ -136,6 +136,13 @@ def test_the_high_risk_list_shows_the_birth_plan_and_downloads_as_csv(session, l
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert [r["pregnancy"] for r in parsed] == [str(data.i.pk), str(data.h.pk)]
 
+    # Only the very high risk ones, where they should deliver.
+    page.select_option('select[name="band"]', "very_high")
+    with page.expect_navigation():
+        page.click("form.filters button.primary")
+    assert page.locator("#high-risk tbody tr").count() == 1
+    assert "rumah sakit" in page.locator("#high-risk tbody tr").inner_text()
+
 
 def test_deliveries_and_alert_response_show_their_numbers(session, live_server, data):
     page = session("dewi")
@@ -160,6 +167,14 @@ def test_targets_are_saved_from_the_page_and_bad_ones_are_named(session, live_se
     page.fill('input[name="cbr"]', "80")
     page.click("#targets button.primary")
     assert "crude_birth_rate_per_1000" in page.locator("#errors").inner_text()
+
+    # The village typed before the places were loaded, matched from the same page.
+    page.goto(f"{live_server.url}{PAGES['targets']}")
+    row = page.locator("#unmatched tr", has_text="Kampung Lama")
+    row.locator('input[name="match-village"]').fill("35.09.20.1001")
+    with page.expect_navigation():
+        row.locator("button").click()
+    assert "Kampung Lama" not in page.locator("#unmatched").inner_text()
 
 
 def test_a_midwife_is_turned_away_without_data(session, live_server, data, ana):

@@ -82,3 +82,13 @@ def test_a_second_pregnancy_of_a_known_mother_rematches_her_village(api, ana, pl
     again = register(api(ana), mother=mother(village="Tegalgede"), lmp="2026-03-05")
 
     assert again["mother"]["village_code"] == "35.09.21.1005"
+
+
+def test_the_message_is_in_bahasa_indonesia_by_default_and_english_on_request(api, ana, places):
+    data = body(mother=mother(village="Atlantis"))
+
+    indonesian = api(ana).post(URL, data, format="json").json()["mother"]["village"][0]
+    english = api(ana).post(URL, data, format="json", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert indonesian.startswith("Tidak ada desa di kabupaten ini bernama Atlantis")
+    assert english["mother"]["village"][0].startswith("No village of the regency is called")
