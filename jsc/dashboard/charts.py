@@ -159,17 +159,15 @@ def line_chart(
     return _svg(width, height, body, title, "line")
 
 
-def year_bars(rows: list[dict], *, title: str, deaths_label: str, mmr_label: str) -> SafeString:
-    """Maternal deaths per year as bars, the MMR printed over each; this year stands out."""
-    width, height, left, top, bottom = 420, 220, 10, 30, 40
+def year_bars(rows: list[dict], *, title: str) -> SafeString:
+    """Maternal deaths per year as bars, the MMR printed under each year; the last year
+    (this one) stands out. The page's caption says which number is which."""
+    width, height, left, top, bottom = 420, 200, 10, 20, 40
     n = max(len(rows), 1)
     slot = (width - left - 10) / n
     peak = _nice_max(max([r["maternal_deaths"] for r in rows] + [1]))
     plot_h = height - top - bottom
-    body = [
-        f'<text x="{left}" y="14" fill="{MUTED}">{escape(deaths_label)} · '
-        f"{escape(mmr_label)}</text>"
-    ]
+    body = []
     for i, row in enumerate(rows):
         h = plot_h * row["maternal_deaths"] / peak
         bx = left + i * slot + slot * 0.2

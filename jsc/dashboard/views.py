@@ -73,12 +73,7 @@ def overview(request, today):
     summary = dashboard_summary(year=year, today=today)
     years = deaths_by_year(year)
     this, last = years[-1], years[-2]
-    chart = charts.year_bars(
-        years,
-        title=_("Maternal deaths and MMR by year"),
-        deaths_label=_("maternal deaths (bars)"),
-        mmr_label=_("MMR per 100,000 live births (below the year)"),
-    )
+    chart = charts.year_bars(years, title=_("Maternal deaths and MMR by year"))
     return render(
         request,
         "dashboard/overview.html",

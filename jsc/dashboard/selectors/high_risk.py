@@ -49,6 +49,8 @@ def high_risk_due(*, today: date, due_within_days: int, district=None, facility=
             | Q(mother__village_place__isnull=True, facility__district=district)
         )
     if facility is not None:
+        # TODO(issue 7): also the pregnancies referred to this facility, once Referral
+        # lands (the receiving hospital plans their births too).
         pregnancies = pregnancies.filter(facility=facility)
     rows = []
     for p in pregnancies:
@@ -85,7 +87,11 @@ def high_risk_due(*, today: date, due_within_days: int, district=None, facility=
 
 def expected_deliveries(*, today: date, weeks: int = rules.EXPECTED_DELIVERY_WEEKS) -> dict:
     """Active pregnancies due in each of the next ``weeks`` weeks (week 1 starts today),
-    per facility and band. One grouped query."""
+    per facility and band. One grouped query.
+
+    TODO(issue 7): count a pregnancy referred (RDB) to a hospital at that hospital, once
+    Referral lands; until then at the facility that registered it.
+    """
     end = today + timedelta(days=7 * weeks - 1)
     rows = (
         Pregnancy.objects.filter(status=PregnancyStatus.ACTIVE, edd__range=(today, end))
