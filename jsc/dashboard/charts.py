@@ -59,7 +59,11 @@ def hbar_chart(
     unit: str = "%",
 ) -> SafeString:
     """One horizontal bar per area, a vertical line at the target (the cumulative target)."""
-    width, label_w, row_h, top = 440, 120, 22, 28
+    # Labels take the room their longest needs (about 7 px a character at 12 px).
+    longest = max([len(b.label) for b in bars] + [4])
+    label_w = int(min(longest * 7 + 12, 190))
+    max_chars = int((label_w - 12) / 7)
+    width, row_h, top = 440, 22, 28
     plot_w = width - label_w - 70
     height = top + row_h * max(len(bars), 1) + 24
     peak = max([b.value or 0 for b in bars] + [target or 0, 1])
@@ -78,9 +82,10 @@ def hbar_chart(
         )
     for i, bar in enumerate(bars):
         y = top + i * row_h
+        label = bar.label if len(bar.label) <= max_chars else bar.label[: max_chars - 1] + "…"
         body.append(
             f'<text x="{label_w - 6}" y="{y + 15}" fill="{TEXT}" text-anchor="end">'
-            f"{escape(bar.label[:18])}</text>"
+            f"{escape(label)}</text>"
         )
         if bar.value is None:
             body.append(

@@ -249,7 +249,8 @@ def alerts(request, today):
     data = alert_response(year=year, month=month)
     bars = [
         charts.Bar(
-            label=row["facility"]["name"] or "-",
+            # "PKM" is how the health office writes Puskesmas in its own tables.
+            label=(row["facility"]["name"] or "-").replace("Puskesmas ", "PKM "),
             value=row["median_hours_to_acknowledge"],
             note="" if row["median_hours_to_acknowledge"] is not None else _("none answered"),
         )
