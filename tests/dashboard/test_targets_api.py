@@ -77,3 +77,18 @@ def test_a_year_that_is_not_valid_answers_400(api, dewi, places):
 
 def test_clinical_staff_are_refused(api, citra, places):
     assert api(citra).put(URL, {}, format="json").status_code == 403
+
+
+def test_a_body_that_is_not_an_object_answers_400_and_saves_nothing(api, dewi, places):
+    response = api(dewi).put(URL, [1, 2], format="json")
+
+    assert response.status_code == 400
+    assert not TargetYear.objects.exists()
+
+
+def test_an_empty_year_answers_the_defaults(api, dewi, places):
+    body = api(dewi).get(URL).json()
+
+    assert body["crude_birth_rate_per_1000"] is None
+    assert body["population"] == {}
+    assert body["annual_target_pct"]["k4"] == 95
