@@ -28,6 +28,9 @@ ENDPOINTS = [
     "/dashboard/high-risk/?weeks=40",
     "/dashboard/deliveries/",
     "/dashboard/alerts/?year=2026",
+    "/dashboard/targets/?year=2026",
+    "/api/v1/dashboard/unmatched-villages/",
+    "/api/v1/villages/?district=35.09.21",
 ]
 
 
