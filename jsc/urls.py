@@ -9,11 +9,13 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from jsc.errors import api_not_found
 from jsc.health import healthz
 from jsc.people.views import (
+    DistrictListView,
     FacilityViewSet,
     MeView,
     ThrottledLoginView,
     ThrottledTokenObtainPairView,
     UserViewSet,
+    VillageListView,
 )
 
 router = DefaultRouter(trailing_slash=True)
@@ -25,6 +27,9 @@ api = [
     path("auth/token/", ThrottledTokenObtainPairView.as_view(), name="token"),
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
     path("me/", MeView.as_view(), name="me"),
+    path("districts/", DistrictListView.as_view(), name="districts"),
+    path("villages/", VillageListView.as_view(), name="villages"),
+    path("dashboard/", include("jsc.dashboard.api_urls")),
     path("", include(router.urls)),
     path("", include("pregnancies.urls")),
     path("", include("notifications.urls")),
@@ -37,6 +42,7 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script from a URL of its own, so the
     # page needs no inline script and passes the Content-Security-Policy (settings).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    path("dashboard/", include("jsc.dashboard.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The admin signs in through the same guarded form.

@@ -102,3 +102,28 @@ def test_an_inline_script_is_refused_and_reported(page, live_server, db):
 
     assert page.evaluate("window.__ran") is None
     assert any(v.startswith("script-src") for v in violations(page))
+
+
+DASHBOARD_PAGES = ["overview", "pws", "high-risk", "deliveries", "alerts", "targets"]
+
+
+def test_every_dashboard_page_loads_under_the_policy_and_the_language_menu_works(
+    page, live_server, dewi
+):
+    from django.urls import reverse
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "dewi")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("button[type=submit]")
+    for name in DASHBOARD_PAGES:
+        page.goto(f"{live_server.url}{reverse(f'dashboard:{name}')}")
+        assert violations(page) == [], name
+
+    # The menu submits itself through a script file, not an inline handler.
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.select_option('select[name="language"]', "en")
+
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert violations(page) == []
