@@ -55,12 +55,12 @@ def _json(schema: dict, description: str) -> dict:
 def _codes_for(path: str, method: str, operation: dict) -> dict[str, dict]:
     parameters = operation.get("parameters", [])
     has_body = "requestBody" in operation
-    has_query = any(p.get("in") == "query" for p in parameters)
     has_path = any(p.get("in") == "path" for p in parameters)
     paginated = any(p.get("in") == "query" and p.get("name") == "page" for p in parameters)
     codes: dict[str, dict] = {}
-    if has_body or has_query:
-        codes["400"] = _json(_VALIDATION, DESCRIPTIONS["400"])
+    # Any request can be malformed: a query parameter the view does not know (some
+    # views refuse those), a path segment that is no year, a body that is no object.
+    codes["400"] = _json(_VALIDATION, DESCRIPTIONS["400"])
     # The logins answer 401 for a wrong password or a dead refresh token too.
     codes["401"] = _json(_ERROR, DESCRIPTIONS["401"])
     if path not in PUBLIC_PATHS:

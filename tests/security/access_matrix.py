@@ -2,7 +2,7 @@
 
 The test (test_access_matrix.py) runs every cell against the real API; the README's
 "Who sees what" table is rendered from the same rows (``python -m
-tests.security.access_matrix`` prints it) and a test checks the two agree.
+tests.security.access_matrix --readme`` rewrites it) and a test checks the two agree.
 
 Targets: ``own`` is an object of the caller's facility (Puskesmas Sumbersari, where
 midwife Ana and Dr. Citra work), ``other`` one of another facility (Puskesmas Patrang),
@@ -19,6 +19,9 @@ Cells: a status code; for lists, ``listed`` (200 and the object is in it) or
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 ROLES = ("midwife", "doctor", "health_office", "admin", "anonymous")
 LISTED = "listed"
@@ -63,6 +66,18 @@ MATRIX: list[tuple] = [
     ("POST /api/v1/devices/",                        "-",     201,    201,    201,    201,   401),
     ("DELETE /api/v1/devices/{id}/",                 "own",   204,    204,    204,    204,   401),
     ("DELETE /api/v1/devices/{id}/",                 "other", 404,    404,    404,    404,   401),
+    ("GET /api/v1/districts/",                       "-",     200,    200,    200,    200,   401),
+    ("GET /api/v1/villages/",                        "-",     200,    200,    200,    200,   401),
+    ("GET /api/v1/dashboard/summary/",               "-",     403,    403,    200,    200,   401),
+    ("GET /api/v1/dashboard/pws-kia/",               "-",     403,    403,    200,    200,   401),
+    ("GET /api/v1/dashboard/high-risk/",             "own",   403,    403,    LISTED, LISTED, 401),
+    ("GET /api/v1/dashboard/high-risk/",             "other", 403,    403,    LISTED, LISTED, 401),
+    ("GET /api/v1/dashboard/alert-response/",        "-",     403,    403,    200,    200,   401),
+    ("GET /api/v1/dashboard/expected-deliveries/",   "-",     403,    403,    200,    200,   401),
+    ("GET /api/v1/dashboard/targets/{id}/",          "-",     403,    403,    200,    200,   401),
+    ("PUT /api/v1/dashboard/targets/{id}/",          "-",     403,    403,    200,    200,   401),
+    ("GET /api/v1/dashboard/unmatched-villages/",    "-",     403,    403,    200,    200,   401),
+    ("POST /api/v1/dashboard/unmatched-villages/",   "-",     403,    403,    200,    200,   401),
     ("GET /api/v1/alert-rules/",                     "-",     403,    403,    403,    200,   401),
     ("POST /api/v1/alert-rules/",                    "-",     403,    403,    403,    201,   401),
     ("GET /api/v1/alert-rules/{id}/",                "-",     403,    403,    403,    200,   401),
@@ -94,5 +109,19 @@ def markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_readme(path: Path) -> None:
+    """Replace the table in the README (the block that starts with its heading row)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("| endpoint | object |"))
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    path.write_text("".join(lines[:start]) + markdown() + "".join(lines[end:]), encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(markdown(), end="")
+    if "--readme" in sys.argv:
+        write_readme(Path(__file__).resolve().parents[2] / "README.md")
+    else:
+        print(markdown(), end="")

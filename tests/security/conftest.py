@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from jsc.people.models import District, Facility, Role
+from jsc.people.models import District, Facility, Role, Village
 from tests.conftest import make_user
 from tests.security.cast import seed_registry
 
@@ -44,6 +44,8 @@ def cast(module_db) -> dict:
     """The cast and a pregnancy (with a visit) at each of their two facilities."""
     sumbersari = facility("PKM-SBS", "Puskesmas Sumbersari", "Sumbersari")
     patrang = facility("PKM-PTR", "Puskesmas Patrang", "Patrang")
+    # The mothers' village (tests/security/cast.py), as the regency's places name it.
+    Village.objects.create(code="35.09.21.1005", name="Kranjingan", district=sumbersari.district)
     return {
         "sumbersari": sumbersari,
         "patrang": patrang,

@@ -101,6 +101,19 @@ def request_for(endpoint: str, target: str, world: dict, caller) -> tuple[str, s
                 user=owner or world["someone_else"], token="tok-matrix-own", platform="android"
             ).token
         body = {"token": "tok-matrix-new", "platform": "android"}
+    elif template.startswith("/api/v1/dashboard/"):
+        year = timezone.localdate().year
+        ident = year
+        query = {
+            "pws-kia/": f"?year={year}&month=1",
+            "high-risk/": "?due_within_days=60",
+        }
+        template += next((q for end, q in query.items() if template.endswith(end)), "")
+        body = (
+            {"crude_birth_rate_per_1000": 16.5}
+            if method == "PUT"
+            else {"text": "Kranjingan", "village": "Kranjingan"}
+        )
     elif template.startswith("/api/v1/alert-rules/"):
         ident = AlertRule.objects.order_by("offset_days").first().pk
         if method == "POST":
@@ -111,11 +124,11 @@ def request_for(endpoint: str, target: str, world: dict, caller) -> tuple[str, s
 
 
 def listed_ids(answer: dict, endpoint: str) -> set[str]:
-    return {str(row["id"]) for row in answer["results"]}
+    return {str(row.get("id") or row.get("pregnancy")) for row in answer["results"]}
 
 
 def target_id(endpoint: str, target: str, world: dict) -> str:
-    if "/alerts/" in endpoint:
+    if endpoint.startswith("GET /api/v1/alerts/"):
         return str(world["alerts"][target].pk)
     pregnancy = world["pregnancies"][target]
     return str(pregnancy.person_id if "/mothers/" in endpoint else pregnancy.pk)
