@@ -37,7 +37,8 @@ DESCRIPTIONS = {
     "400": "The input is not valid: each field in error with its messages.",
     "401": "No valid credentials (a JWT access token or a session).",
     "403": "The caller's role may not do this.",
-    "404": "Not found, or outside the caller's reach (or a page past the end).",
+    "404": "Not found, or outside the caller's reach (or a page past the end, or a "
+    "`format` with no renderer).",
     "413": "The request body is larger than the service accepts.",
     "415": "The body is not JSON.",
     "429": "Too many failed logins from this address; see Retry-After.",
@@ -57,6 +58,8 @@ def _codes_for(path: str, method: str, operation: dict) -> dict[str, dict]:
     has_body = "requestBody" in operation
     has_path = any(p.get("in") == "path" for p in parameters)
     paginated = any(p.get("in") == "query" and p.get("name") == "page" for p in parameters)
+    # DRF answers a ?format= it has no renderer for with 404 (content negotiation).
+    formats = any(p.get("in") == "query" and p.get("name") == "format" for p in parameters)
     codes: dict[str, dict] = {}
     # Any request can be malformed: a query parameter the view does not know (some
     # views refuse those), a path segment that is no year, a body that is no object.
@@ -65,7 +68,7 @@ def _codes_for(path: str, method: str, operation: dict) -> dict[str, dict]:
     codes["401"] = _json(_ERROR, DESCRIPTIONS["401"])
     if path not in PUBLIC_PATHS:
         codes["403"] = _json(_ERROR, DESCRIPTIONS["403"])
-    if has_path or paginated:
+    if has_path or paginated or formats:
         codes["404"] = _json(_ERROR, DESCRIPTIONS["404"])
     if has_body or method in {"post", "put", "patch"}:
         codes["413"] = _json(_ERROR, DESCRIPTIONS["413"])
