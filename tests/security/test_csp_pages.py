@@ -127,3 +127,18 @@ def test_every_dashboard_page_loads_under_the_policy_and_the_language_menu_works
 
     assert page.locator("html").get_attribute("lang") == "en"
     assert violations(page) == []
+
+
+def test_the_django_admin_works_under_the_policy(page, live_server, db):
+    from tests.conftest import make_user
+
+    make_user("root", "admin", is_superuser=True, is_staff=True, full_name="Root")
+    page.goto(f"{live_server.url}/accounts/login/?next=/admin/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("button[type=submit]")
+    for path in ("/admin/", "/admin/people/user/", "/admin/people/facility/add/"):
+        page.goto(f"{live_server.url}{path}", wait_until="load")
+        assert page.url.endswith(path)
+        assert violations(page) == [], path
