@@ -13,10 +13,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    UUIDField,
+    Value,
+)
+from django.utils import timezone
 
 from jsc.people.models import Role
-from notifications.models import Alert, AlertRule
+from notifications.models import Alert, AlertRule, AlertStatus
 from pregnancies.models import Pregnancy, PregnancyStatus, RiskBand
 from pregnancies.rules.dates import PREGNANCY_DAYS, STALE_DAYS
 
@@ -57,6 +71,8 @@ def windows(rules: list[AlertRule], *, today: date) -> list[Window]:
 
 
 def _not_yet_alerted(milestone: str, recipient_ref: str):
+    # Answered by the unique index (pregnancy, milestone, recipient) one candidate at a
+    # time, so its cost follows the pregnancies in the window, not the alert history.
     return ~Exists(
         Alert.objects.filter(
             pregnancy=OuterRef("pk"), milestone=milestone, recipient=OuterRef(recipient_ref)
@@ -64,14 +80,25 @@ def _not_yet_alerted(milestone: str, recipient_ref: str):
     )
 
 
-def alerts_owed(*, today: date) -> list[Alert]:
-    """Unsaved Alert rows for every (pregnancy, milestone, recipient) owed today.
+class NewUUID(Func):
+    """A random UUID made by the database, for rows inserted straight from a SELECT."""
+
+    template = "gen_random_uuid()"  # built into PostgreSQL 13+
+    output_field = UUIDField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django keeps a UUID in SQLite as 32 hex digits.
+        return "lower(hex(randomblob(16)))", []
+
+
+def owed_queries(*, today: date) -> list[tuple[Window, QuerySet]]:
+    """For each window, the rows owed: (pregnancy_id, recipient_id, edd, risk_band).
 
     Recipients: the pregnancy's named doctor when it names an active one, else every
-    active doctor of its facility.
+    active doctor of its facility. Two queries per window, a fixed number in all.
     """
     rules = list(AlertRule.objects.filter(active=True))
-    owed: list[Alert] = []
+    result = []
     for window in windows(rules, today=today):
         candidates = Pregnancy.objects.filter(
             status=PregnancyStatus.ACTIVE,
@@ -90,7 +117,7 @@ def alerts_owed(*, today: date) -> list[Alert]:
         to_named = (
             candidates.filter(named)
             .filter(_not_yet_alerted(window.rule.milestone, "doctor_id"))
-            .values_list("id", "doctor_id", "edd", "risk_band")
+            .annotate(recipient=F("doctor_id"))
         )
         # One filter() call, so the staff join, its conditions and the OuterRef all
         # refer to the same row (each call would add a join of its own).
@@ -101,26 +128,75 @@ def alerts_owed(*, today: date) -> list[Alert]:
                 facility__staff__role=Role.DOCTOR,
                 facility__staff__is_active=True,
             )
-            .values_list("id", "facility__staff__id", "edd", "risk_band")
+            .annotate(recipient=F("facility__staff__id"))
         )
-        for rows in (to_named, to_facility):
-            owed.extend(
-                Alert(
-                    id=uuid.uuid4(),
-                    pregnancy_id=pregnancy_id,
-                    recipient_id=recipient_id,
-                    milestone=window.rule.milestone,
-                    urgent=window.rule.urgent,
-                    edd=edd,
-                    risk_band=band,
-                )
-                for pregnancy_id, recipient_id, edd, band in rows
-            )
-    return owed
+        result.extend((window, rows.order_by()) for rows in (to_named, to_facility))
+    return result
+
+
+def alerts_owed(*, today: date) -> list[Alert]:
+    """Unsaved Alert rows for every (pregnancy, milestone, recipient) owed today.
+
+    For tests and inspection: the scan itself inserts them without loading them
+    (``record_owed_alerts``).
+    """
+    return [
+        Alert(
+            id=uuid.uuid4(),
+            pregnancy_id=pregnancy_id,
+            recipient_id=recipient_id,
+            milestone=window.rule.milestone,
+            urgent=window.rule.urgent,
+            edd=edd,
+            risk_band=band,
+        )
+        for window, rows in owed_queries(today=today)
+        for pregnancy_id, recipient_id, edd, band in rows.values_list(
+            "id", "recipient", "edd", "risk_band"
+        )
+    ]
+
+
+_INSERTED = ("id", "pregnancy_id", "recipient_id", "edd", "risk_band")
+_CONSTANT = ("milestone", "urgent", "status", "created_at")
 
 
 def record_owed_alerts(*, today: date) -> int:
-    """Write the owed alerts; the unique constraint settles any race between scans."""
-    owed = alerts_owed(today=today)
-    Alert.objects.bulk_create(owed, batch_size=1000, ignore_conflicts=True)
-    return len(owed)
+    """Insert the owed alerts straight from their SELECTs; return how many were new.
+
+    One ``INSERT ... SELECT`` per window and recipient kind: no row passes through
+    Python, so memory stays flat however many are owed (a first deploy, or a new
+    rule, owes hundreds of thousands at province scale), and outside a transaction
+    each window commits on its own. The unique constraint settles any race between
+    scans (``ON CONFLICT DO NOTHING``). bench/results.md has the figures.
+    """
+    now = timezone.now()
+    table = connection.ops.quote_name(Alert._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(Alert._meta.get_field(name).column)
+        for name in (*_INSERTED, *_CONSTANT)
+    )
+    inserted = 0
+    for window, rows in owed_queries(today=today):
+        select = rows.annotate(
+            new_id=NewUUID(),
+            new_milestone=Value(window.rule.milestone, output_field=CharField()),
+            new_urgent=Value(window.rule.urgent, output_field=BooleanField()),
+            new_status=Value(AlertStatus.PENDING.value, output_field=CharField()),
+            new_created_at=Value(now, output_field=DateTimeField()),
+        ).values_list(
+            "new_id",
+            "id",
+            "recipient",
+            "edd",
+            "risk_band",
+            "new_milestone",
+            "new_urgent",
+            "new_status",
+            "new_created_at",
+        )
+        sql, params = select.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
+            inserted += cursor.rowcount
+    return inserted
