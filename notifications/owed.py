@@ -157,8 +157,28 @@ def alerts_owed(*, today: date) -> list[Alert]:
     ]
 
 
-_INSERTED = ("id", "pregnancy_id", "recipient_id", "edd", "risk_band")
-_CONSTANT = ("milestone", "urgent", "status", "created_at")
+def _insert_columns(window: Window, now) -> dict[str, object]:
+    """Every column of a new alert: the owed row's values, the window's constants, and
+    each other field's default (Django's defaults live in Python, not in the table)."""
+    chosen: dict[str, object] = {
+        "id": NewUUID(),
+        "pregnancy_id": F("id"),
+        "recipient_id": F("recipient"),
+        "edd": F("edd"),
+        "risk_band": F("risk_band"),
+        "milestone": Value(window.rule.milestone, output_field=CharField()),
+        "urgent": Value(window.rule.urgent, output_field=BooleanField()),
+        "status": Value(AlertStatus.PENDING.value, output_field=CharField()),
+    }
+    for field in Alert._meta.concrete_fields:
+        if field.attname in chosen:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            chosen[field.attname] = Value(now, output_field=DateTimeField())
+        elif field.has_default():
+            chosen[field.attname] = Value(field.get_default(), output_field=field)
+        # else: nullable without a default, NULL like Django would write
+    return chosen
 
 
 def record_owed_alerts(*, today: date) -> int:
@@ -172,28 +192,15 @@ def record_owed_alerts(*, today: date) -> int:
     """
     now = timezone.now()
     table = connection.ops.quote_name(Alert._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(Alert._meta.get_field(name).column)
-        for name in (*_INSERTED, *_CONSTANT)
-    )
     inserted = 0
     for window, rows in owed_queries(today=today):
-        select = rows.annotate(
-            new_id=NewUUID(),
-            new_milestone=Value(window.rule.milestone, output_field=CharField()),
-            new_urgent=Value(window.rule.urgent, output_field=BooleanField()),
-            new_status=Value(AlertStatus.PENDING.value, output_field=CharField()),
-            new_created_at=Value(now, output_field=DateTimeField()),
-        ).values_list(
-            "new_id",
-            "id",
-            "recipient",
-            "edd",
-            "risk_band",
-            "new_milestone",
-            "new_urgent",
-            "new_status",
-            "new_created_at",
+        values = _insert_columns(window, now)
+        names = {attname: f"new_{i}" for i, attname in enumerate(values)}
+        select = rows.annotate(**{names[k]: v for k, v in values.items()}).values_list(
+            *names.values()
+        )
+        columns = ", ".join(
+            connection.ops.quote_name(Alert._meta.get_field(attname).column) for attname in values
         )
         sql, params = select.query.sql_with_params()
         with connection.cursor() as cursor:
