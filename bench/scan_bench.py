@@ -80,6 +80,24 @@ def child(op: str, today: date) -> dict:
                 return len(cursor.fetchall())
 
         return measure(select)
+    if op == "raw_insert":
+        # The floor: the raw query's rows inserted by hand in one statement, the
+        # alerts' indexes and foreign-key checks paid as the scan pays them.
+        sql, params = raw_sql(today)
+
+        def insert() -> int:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO notifications_alert (id, pregnancy_id, recipient_id,"
+                    " milestone, edd, risk_band, urgent, status, created_at)"
+                    " SELECT gen_random_uuid(), o.id, o.doctor_id, o.milestone, o.edd,"
+                    f" o.risk_band, false, 'pending', now() FROM ({sql}) AS o"
+                    " ON CONFLICT DO NOTHING",
+                    params,
+                )
+                return cursor.rowcount
+
+        return measure(insert)
     if op == "scan":
         return measure(lambda: record_owed_alerts(today=today))
     raise SystemExit(f"unknown op {op}")
@@ -179,15 +197,18 @@ def add_history(n: int, *, today: date) -> int:
 
 
 def _pair(rounds: int, today: date, *, reset: bool) -> dict[str, list[dict]]:
-    runs: dict[str, list[dict]] = {"raw": [], "scan": []}
+    runs: dict[str, list[dict]] = {"raw": [], "scan": [], "raw_insert": []}
     for i in range(rounds):
         if reset:
+            # Each side starts from an empty alerts table (the raw query sees it too).
             _sql(f"TRUNCATE {_alert_table()} CASCADE")
-            order = ["raw", "scan"]  # the raw query must see the empty table too
+            runs["raw"].append(run_child("scan_bench.py", "raw", today.isoformat()))
+            for op in ("scan", "raw_insert") if i % 2 == 0 else ("raw_insert", "scan"):
+                _sql(f"TRUNCATE {_alert_table()} CASCADE")
+                runs[op].append(run_child("scan_bench.py", op, today.isoformat()))
         else:
-            order = ["raw", "scan"] if i % 2 == 0 else ["scan", "raw"]
-        for op in order:
-            runs[op].append(run_child("scan_bench.py", op, today.isoformat()))
+            for op in ("raw", "scan") if i % 2 == 0 else ("scan", "raw"):
+                runs[op].append(run_child("scan_bench.py", op, today.isoformat()))
     return runs
 
 
@@ -206,6 +227,14 @@ def _summary(name: str, runs: dict[str, list[dict]]) -> dict:
         "queries": max(r["queries"] for r in runs["scan"]),
         "raw_peak_mib": max(r["peak_mib"] for r in runs["raw"]),
         "scan_peak_mib": max(r["peak_mib"] for r in runs["scan"]),
+        **(
+            {
+                "raw_insert_s": median(floor := [r["seconds"] for r in runs["raw_insert"]]),
+                "vs_raw_insert": median(ours) / median(floor),
+            }
+            if runs["raw_insert"]
+            else {}
+        ),
     }
 
 
@@ -229,19 +258,18 @@ def run(*, rounds: int, today: date, history: int) -> list[dict]:
 
 
 def explain(today: date) -> str:
-    """EXPLAIN ANALYZE of the biggest window's insert, for the record (rolled back)."""
-    from django.db import connection, transaction
+    """EXPLAIN ANALYZE of the scan's largest SELECT, for the record."""
+    from django.db import connection
 
-    from notifications.owed import owed_queries
+    from notifications.owed import SLICE_DAYS, owed_statements
 
-    queries = owed_queries(today=today)
-    window, rows = max(queries, key=lambda q: q[1].count())
-    sql, params = rows.values_list("id", "recipient").query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-        plan = "\n".join(line for (line,) in cursor.fetchall())
-        transaction.set_rollback(True)
-    return f"{window.band} / {window.rule.milestone}:\n{plan}"
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params, _ in owed_statements(today=today, slice_days=SLICE_DAYS):
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+            plans.append([line for (line,) in cursor.fetchall()])
+    slowest = max(plans, key=lambda plan: float(plan[-1].split()[2]))
+    return "\n".join(slowest)
 
 
 if __name__ == "__main__":
