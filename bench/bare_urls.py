@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.http import JsonResponse
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from jsc.people.models import User
@@ -57,26 +58,53 @@ def pregnancies(request):
                 kspr_score=2,
                 risk_band="low",
             )
-        return JsonResponse({"id": str(pregnancy.id), "edd": pregnancy.edd.isoformat()}, status=201)
-    rows = (
-        Pregnancy.objects.filter(facility_id=user.facility_id)
-        .select_related("mother", "person")
-        .order_by("edd", "id")[:50]
-    )
+        return JsonResponse(_shape(pregnancy, mother, person), status=201)
+    mine = Pregnancy.objects.filter(facility_id=user.facility_id)
+    rows = mine.select_related("mother", "person").order_by("edd", "id")[:50]
     return JsonResponse(
         {
-            "results": [
-                {
-                    "id": str(p.id),
-                    "edd": p.edd.isoformat(),
-                    "risk_band": p.risk_band,
-                    "status": p.status,
-                    "mother": {"nik": p.person.nik, "full_name": p.mother.full_name},
-                }
-                for p in rows
-            ]
+            "count": mine.count(),
+            "next": None,
+            "previous": None,
+            "results": [_shape(p, p.mother, p.person) for p in rows],
         }
     )
+
+
+def _shape(p: Pregnancy, mother: Mother, person: Person) -> dict:
+    """The same fields as the service's representation, put together by hand."""
+    today = timezone.localdate()
+    days = (today - p.lmp).days if p.lmp else 0
+    return {
+        "id": str(p.id),
+        "mother": {
+            "id": str(mother.id),
+            "nik": person.nik,
+            "full_name": mother.full_name,
+            "date_of_birth": mother.date_of_birth.isoformat(),
+            "age": today.year - mother.date_of_birth.year,
+            "phone": mother.phone,
+            "village": mother.village,
+            "address": mother.address,
+        },
+        "lmp": p.lmp.isoformat() if p.lmp else None,
+        "edd": p.edd.isoformat(),
+        "edd_source": p.edd_source,
+        "gestational_age": {"weeks": days // 7, "days": days % 7},
+        "gravida": p.gravida,
+        "para": p.para,
+        "abortus": p.abortus,
+        "height_cm": str(p.height_cm) if p.height_cm is not None else None,
+        "risk_factors": p.risk_factors,
+        "kspr_score": p.kspr_score,
+        "risk_band": p.risk_band,
+        "status": p.status,
+        "facility": str(p.facility_id),
+        "doctor": str(p.doctor_id) if p.doctor_id else None,
+        "registered_by": str(p.registered_by_id),
+        "created_at": p.created_at.isoformat(),
+        "updated_at": p.updated_at.isoformat(),
+    }
 
 
 urlpatterns = [path("bare/pregnancies/", pregnancies)]

@@ -9,9 +9,9 @@ The scan is one statement shape, written in SQL because Django has no INSERT ...
 SELECT: the windows as a VALUES list joined to the active pregnancies (read from the
 covering index ``preg_active_band_edd`` alone), the recipients, and a NOT EXISTS
 answered by the unique (pregnancy, milestone, recipient) index, so its cost follows the
-pregnancies in the windows, not the alert history. It runs once per slice of EDDs and
-recipient kind: a fixed number of statements, nothing loaded into Python, and no
-transaction holding a whole catch-up. bench/results.md has the figures.
+pregnancies in the windows, not the alert history. It runs once per slice of EDDs: a
+fixed number of statements, nothing loaded into Python, and no transaction holding a
+whole catch-up. bench/results.md has the figures.
 """
 
 from __future__ import annotations
@@ -67,20 +67,17 @@ def windows(rules: list[AlertRule], *, today: date) -> list[Window]:
 # The catch-up is written in slices of this many days of EDD, each its own statement
 # (and, outside a transaction, its own commit): a first deploy or a new rule owes
 # hundreds of thousands of alerts at province scale. The windows span 12 weeks, so
-# about six slices whatever the number of pregnancies.
+# about seven slices whatever the number of pregnancies.
 SLICE_DAYS = 14
 
-NAMED, FACILITY = "named", "facility"
 
-
-def _owed_select(
-    ws: list[Window], kind: str, first: date, last: date
-) -> tuple[str, list, list[str]]:
-    """SELECT of the rows owed in one slice of EDDs to one kind of recipient.
+def _owed_select(ws: list[Window], first: date, last: date) -> tuple[str, list, list[str]]:
+    """SELECT of the rows owed in one slice of EDDs.
 
     Its columns: pregnancy id, recipient id, milestone, urgent, EDD, risk band. A named
     doctor counts while active and still at the pregnancy's facility (one who moved
     could no longer open it); otherwise every active doctor of the facility is told.
+    The candidates are read once (``c``) for both kinds of recipient.
     """
     qn = connection.ops.quote_name
     pg = connection.vendor == "postgresql"
@@ -101,42 +98,37 @@ def _owed_select(
         qn(Alert._meta.db_table),
     )
     doctor = Role.DOCTOR.value
-    if kind == NAMED:
-        recipient = "p.doctor_id"
-        recipients = (
-            f"JOIN {user} r ON r.id = p.doctor_id AND r.is_active AND r.role = %s"
-            " AND r.facility_id = p.facility_id"
+
+    def not_alerted(recipient: str) -> str:
+        return (
+            f"NOT EXISTS (SELECT 1 FROM {alert} a WHERE a.pregnancy_id = c.id"
+            f" AND a.milestone = c.milestone AND a.recipient_id = {recipient})"
         )
-        recipient_params = [doctor]
-        also = ""
-    else:
-        recipient = "r.id"
-        recipients = (
-            f"LEFT JOIN {user} n ON n.id = p.doctor_id AND n.is_active AND n.role = %s"
-            f" AND n.facility_id = p.facility_id"
-            f" JOIN {user} r ON r.facility_id = p.facility_id AND r.is_active AND r.role = %s"
-        )
-        recipient_params = [doctor, doctor]
-        also = " AND n.id IS NULL"
+
+    columns = "c.milestone AS milestone, c.urgent AS urgent, c.edd AS edd, c.risk_band AS risk_band"
     sql = (
-        f"WITH w (band, earliest, latest, milestone, urgent) AS (VALUES {', '.join(rows)})"
-        f" SELECT p.id AS pregnancy_id, {recipient} AS recipient_id, w.milestone AS milestone,"
-        f" w.urgent AS urgent, p.edd AS edd, p.risk_band AS risk_band"
+        f"WITH w (band, earliest, latest, milestone, urgent) AS (VALUES {', '.join(rows)}),"
+        " c AS ("
+        " SELECT p.id, p.doctor_id, p.facility_id, p.edd, p.risk_band, w.milestone, w.urgent,"
+        " n.id AS named"
         f" FROM w JOIN {pregnancy} p ON p.risk_band = w.band"
-        f" AND p.edd >= w.earliest AND p.edd <= w.latest"
-        f" {recipients}"
-        f" WHERE p.status = %s AND p.edd >= {day} AND p.edd <= {day}{also}"
-        f" AND NOT EXISTS (SELECT 1 FROM {alert} a WHERE a.pregnancy_id = p.id"
-        f" AND a.milestone = w.milestone AND a.recipient_id = {recipient})"
+        " AND p.edd >= w.earliest AND p.edd <= w.latest"
+        f" LEFT JOIN {user} n ON n.id = p.doctor_id AND n.is_active AND n.role = %s"
+        " AND n.facility_id = p.facility_id"
+        f" WHERE p.status = %s AND p.edd >= {day} AND p.edd <= {day})"
+        f" SELECT c.id AS pregnancy_id, c.doctor_id AS recipient_id, {columns} FROM c"
+        f" WHERE c.named IS NOT NULL AND {not_alerted('c.doctor_id')}"
+        f" UNION ALL SELECT c.id AS pregnancy_id, r.id AS recipient_id, {columns} FROM c"
+        f" JOIN {user} r ON r.facility_id = c.facility_id AND r.is_active AND r.role = %s"
+        f" WHERE c.named IS NULL AND {not_alerted('r.id')}"
     )
-    params += [*recipient_params, PregnancyStatus.ACTIVE.value, d(first), d(last)]
-    columns = ["pregnancy_id", "recipient_id", "milestone", "urgent", "edd", "risk_band"]
-    return sql, params, columns
+    params += [doctor, PregnancyStatus.ACTIVE.value, d(first), d(last), doctor]
+    return sql, params, ["pregnancy_id", "recipient_id", "milestone", "urgent", "edd", "risk_band"]
 
 
 def owed_statements(*, today: date, slice_days: int | None = None):
-    """(sql, params, columns) of every SELECT the scan runs today: per slice of
-    ``slice_days`` days of EDD (one slice when None), named doctors, then facilities."""
+    """(sql, params, columns) of every SELECT the scan runs today: one per slice of
+    ``slice_days`` days of EDD (one slice when None)."""
     ws = windows(list(AlertRule.objects.filter(active=True)), today=today)
     if not ws:
         return []
@@ -145,7 +137,7 @@ def owed_statements(*, today: date, slice_days: int | None = None):
     statements = []
     while start <= end:
         last = min(start + step - timedelta(days=1), end)
-        statements += [_owed_select(ws, kind, start, last) for kind in (NAMED, FACILITY)]
+        statements.append(_owed_select(ws, start, last))
         start = last + timedelta(days=1)
     return statements
 
