@@ -211,6 +211,7 @@ def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: d
             # Lost a race: the same request's twin inserted this id first, or another
             # registration made the mother's active pregnancy. Both are committed now.
             if found := _retried(pregnancy_id, facility_id=by.facility_id, digest=digest):
+                # Our twin: the caller answers it as the retry it is (same id).
                 raise _ActivePregnancyExists(found.pk, found.facility_id) from None
             active = _active_for_nik(values["mother"]["nik"])
             if active is None:
