@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -36,7 +37,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _gunicorn(app: str, port: int, settings_module: str) -> subprocess.Popen:
+def _gunicorn(app: str, port: int, settings_module: str, log) -> subprocess.Popen:
     from django.conf import settings
 
     env = {
@@ -62,8 +63,9 @@ def _gunicorn(app: str, port: int, settings_module: str) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
+        # To a file: a pipe nobody reads fills up and blocks the workers' logging.
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
 
 
@@ -71,7 +73,7 @@ def _wait(port: int, path: str, proc: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}; see its log")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2)
             return
@@ -131,8 +133,11 @@ def run(*, seconds: float) -> list[dict]:
     from django.utils import timezone
 
     ours_port, bare_port = _free_port(), _free_port()
-    ours = _gunicorn("jsc.wsgi", ours_port, "jsc.settings")
-    bare = _gunicorn("bench.bare_wsgi", bare_port, "bench.bare_settings")
+    logs = tempfile.TemporaryDirectory(prefix="jsc-bench-gunicorn-")
+    ours_log = open(Path(logs.name) / "service.log", "w")  # noqa: SIM115
+    bare_log = open(Path(logs.name) / "bare.log", "w")  # noqa: SIM115
+    ours = _gunicorn("jsc.wsgi", ours_port, "jsc.settings", ours_log)
+    bare = _gunicorn("bench.bare_wsgi", bare_port, "bench.bare_settings", bare_log)
     try:
         _wait(ours_port, "/healthz", ours)
         _wait(bare_port, "/bare/pregnancies/", bare)
@@ -178,7 +183,14 @@ def run(*, seconds: float) -> list[dict]:
     finally:
         for proc in (ours, bare):
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        ours_log.close()
+        bare_log.close()
+        logs.cleanup()
 
 
 def _merge(halves: list[dict]) -> dict:

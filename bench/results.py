@@ -18,21 +18,12 @@ def save(report: dict, markdown: Path) -> None:
     markdown.write_text(render(report))
 
 
-def _keep(report: dict) -> None:
-    """Keep the run's data as JSON, to render it again when the notes change."""
-    name = "results-quick.json" if report.get("mode") == "quick" else "results.json"
-    path = Path(__file__).with_name(name)
-    if not path.exists() or json.loads(path.read_text()).get("started") != report["started"]:
-        path.write_text(json.dumps(report, indent=1, default=str) + "\n")
-
-
 def _met(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
 def render(report: dict) -> str:
     m = report["machine"]
-    _keep(report)
     before, after = report["load_before"], report["load_after"]
     out = [
         "# Benchmark results",

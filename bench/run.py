@@ -60,6 +60,7 @@ def main() -> None:
         )
         report["scan_plan"] = scan_bench.explain(today)
         print_scan(report["scan"])
+        keep(report, out)
     if "dispatch" in only:
         from bench import dispatch_bench
 
@@ -67,6 +68,7 @@ def main() -> None:
             alerts=int(os.environ.get("ALERTS", 2_000 if quick else 10_000)), rounds=rounds
         )
         print_dispatch(report["dispatch"])
+        keep(report, out)
     if "http" in only:
         from bench import http_bench
 
@@ -80,8 +82,16 @@ def main() -> None:
     report["machine"] = common.machine()
     from bench.results import render
 
+    keep(report, out)
     out.write_text(render(report))
     print(f"wrote {out} ({report['minutes']:.1f} min)")
+
+
+def keep(report: dict, out: Path) -> None:
+    """What is measured so far, as JSON beside the results: a later failure loses nothing."""
+    import json
+
+    out.with_suffix(".json").write_text(json.dumps(report, indent=1, default=str) + "\n")
 
 
 def print_scan(rows: list[dict]) -> None:
