@@ -64,11 +64,13 @@ def _not_yet_alerted(milestone: str, recipient_ref: str):
     )
 
 
-def alerts_owed(*, today: date) -> list[Alert]:
+def alerts_owed(*, today: date, pregnancy_ids=None) -> list[Alert]:
     """Unsaved Alert rows for every (pregnancy, milestone, recipient) owed today.
 
     Recipients: the pregnancy's named doctor when it names an active one, else every
-    active doctor of its facility.
+    active doctor of its facility; and every active doctor of each facility it was
+    referred to. ``pregnancy_ids`` narrows the scan to a few pregnancies (the urgent
+    path after a registration or an edit).
     """
     rules = list(AlertRule.objects.filter(active=True))
     owed: list[Alert] = []
@@ -79,6 +81,8 @@ def alerts_owed(*, today: date) -> list[Alert]:
             edd__gte=window.earliest_edd,
             edd__lte=window.latest_edd,
         )
+        if pregnancy_ids is not None:
+            candidates = candidates.filter(id__in=pregnancy_ids)
         # A named doctor counts while active and still at the pregnancy's facility (one who
         # moved could no longer open it); otherwise the facility's doctors are told.
         named = Q(
@@ -103,24 +107,38 @@ def alerts_owed(*, today: date) -> list[Alert]:
             )
             .values_list("id", "facility__staff__id", "edd", "risk_band")
         )
-        for rows in (to_named, to_facility):
-            owed.extend(
-                Alert(
-                    id=uuid.uuid4(),
-                    pregnancy_id=pregnancy_id,
-                    recipient_id=recipient_id,
-                    milestone=window.rule.milestone,
-                    urgent=window.rule.urgent,
-                    edd=edd,
-                    risk_band=band,
-                )
-                for pregnancy_id, recipient_id, edd, band in rows
+        # Facilities the pregnancy was referred to care for it too (docs/alerts-urgent.md).
+        to_receiving = (
+            candidates.filter(
+                _not_yet_alerted(window.rule.milestone, "referrals__to_facility__staff__id"),
+                referrals__to_facility__staff__role=Role.DOCTOR,
+                referrals__to_facility__staff__is_active=True,
             )
+            .values_list("id", "referrals__to_facility__staff__id", "edd", "risk_band")
+            .distinct()
+        )
+        seen: set[tuple] = set()
+        for rows in (to_named, to_facility, to_receiving):
+            for pregnancy_id, recipient_id, edd, band in rows:
+                if (pregnancy_id, recipient_id) in seen:
+                    continue  # a named doctor who also works where she was referred
+                seen.add((pregnancy_id, recipient_id))
+                owed.append(
+                    Alert(
+                        id=uuid.uuid4(),
+                        pregnancy_id=pregnancy_id,
+                        recipient_id=recipient_id,
+                        milestone=window.rule.milestone,
+                        urgent=window.rule.urgent,
+                        edd=edd,
+                        risk_band=band,
+                    )
+                )
     return owed
 
 
-def record_owed_alerts(*, today: date) -> int:
+def record_owed_alerts(*, today: date, pregnancy_ids=None) -> int:
     """Write the owed alerts; the unique constraint settles any race between scans."""
-    owed = alerts_owed(today=today)
+    owed = alerts_owed(today=today, pregnancy_ids=pregnancy_ids)
     Alert.objects.bulk_create(owed, batch_size=1000, ignore_conflicts=True)
     return len(owed)

@@ -51,6 +51,9 @@ def response_schema(operation: dict, code: str) -> dict:
         ("/api/v1/devices/{token}/", {"delete"}),
         ("/api/v1/alerts/", {"get"}),
         ("/api/v1/alerts/{id}/acknowledge/", {"post"}),
+        ("/api/v1/reference/", {"get"}),
+        ("/api/v1/pregnancies/{pregnancy_id}/risk-history/", {"get"}),
+        ("/api/v1/pregnancies/{pregnancy_id}/referrals/", {"get"}),
     ],
 )
 def test_it_has_the_contracts_paths_and_methods(schema, path, methods):
@@ -90,10 +93,21 @@ def test_the_inbox_is_paginated_alerts_with_an_acknowledged_filter(schema):
     assert params["acknowledged"]["schema"]["type"] == "boolean"
 
 
-def test_acknowledging_takes_a_uuid_and_no_body_and_answers_the_alert(schema):
+def test_acknowledging_takes_a_uuid_and_an_optional_body_and_answers_the_alert(schema):
     operation = schema["paths"]["/api/v1/alerts/{id}/acknowledge/"]["post"]
 
-    assert "requestBody" not in operation
+    assert not operation["requestBody"].get("required", False)
+    body = component(schema, operation["requestBody"]["content"]["application/json"]["schema"])
+    assert set(body["properties"]) == {"action", "note", "referral"}
+    assert set(component(schema, body["properties"]["action"])["enum"]) == {
+        "called",
+        "visited",
+        "referred",
+        "no_action",
+    }
+    referral = body["properties"]["referral"]
+    referral = component(schema, referral.get("allOf", [referral])[0])
+    assert set(referral["properties"]) == {"to_facility", "kind"}
     [alert_id] = [p for p in operation["parameters"] if p["in"] == "path"]
     assert (alert_id["name"], alert_id["schema"]["format"]) == ("id", "uuid")
     alert = component(schema, response_schema(operation, "200"))

@@ -10,16 +10,18 @@ from django.db import IntegrityError, transaction
 
 from pregnancies.audit import Action, audit_record
 from pregnancies.errors import RACED, Conflict, Errors
-from pregnancies.models import Pregnancy, PregnancyStatus
+from pregnancies.models import Pregnancy, PregnancyStatus, RiskSource
 from pregnancies.rules.dates import check_dates, resolve_edd
 from pregnancies.rules.nik import normalize_nik
 from pregnancies.services.common import (
     apply_assessment,
     assess_pregnancy,
+    contradicted_factor_errors,
     doctor_errors,
     given_codes,
     history_errors,
     mother_age_errors,
+    previous_outcome_errors,
     request_digest,
     unknown_factor_errors,
 )
@@ -29,6 +31,8 @@ from pregnancies.services.mothers import (
     checked_nik,
     mother_upsert,
 )
+from pregnancies.services.risk import risk_history_record
+from pregnancies.signals import alerts_may_be_due
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +113,16 @@ def _validated(data: dict, *, by, today: date) -> dict:
         errors=errors,
     )
     unknown_factor_errors(data.get("risk_factors") or [], errors)
+    contradicted_factor_errors(
+        data.get("risk_factors") or [],
+        date_of_birth=dob,
+        edd=edd,
+        gravida=data["gravida"],
+        para=data["para"],
+        height_cm=data.get("height_cm"),
+        today=today,
+        errors=errors,
+    )
     doctor_errors(data.get("doctor"), by.facility_id, errors)
     errors.raise_if_any()
     return {
@@ -158,6 +172,14 @@ def pregnancy_register(*, data: dict, by, today: date) -> tuple[Pregnancy, bool]
                 )
                 if active is not None:
                     raise _ActivePregnancyExists(active)
+                errors = Errors()
+                previous_outcome_errors(
+                    mother=mother,
+                    edd=values["edd"],
+                    field="edd" if data.get("edd") else "lmp",
+                    errors=errors,
+                )
+                errors.raise_if_any()  # rolls the mother's upsert back with it
                 pregnancy = Pregnancy(
                     id=pregnancy_id,
                     mother=mother,
@@ -201,7 +223,10 @@ def pregnancy_register(*, data: dict, by, today: date) -> tuple[Pregnancy, bool]
             if exc.pregnancy_id == pregnancy_id:  # our twin won the race
                 return _retried(pregnancy_id, facility_id=by.facility_id, digest=digest), False
             raise _conflict_active(exc.pregnancy_id) from None
+        risk_history_record(pregnancy=pregnancy, before=[], source=RiskSource.REGISTRATION, by=by)
         audit_record(user=by, action=Action.CREATE, pregnancy_id=pregnancy.pk)
+        # A late registration may be owed a milestone now, not at the next scan.
+        alerts_may_be_due.send(sender=Pregnancy, pregnancy=pregnancy, today=today)
     # Ids only: no NIK, name or clinical detail ever reaches the logs.
     logger.info(
         "pregnancy %s registered at facility %s by user %s",
