@@ -74,7 +74,20 @@ def alerts_owed(*, today: date, pregnancy_ids=None) -> list[Alert]:
     """
     rules = list(AlertRule.objects.filter(active=True))
     owed: list[Alert] = []
-    for window in windows(rules, today=today):
+    todo = windows(rules, today=today)
+    if pregnancy_ids is not None:
+        # Only the windows these pregnancies fall in: at most one each, not all of them.
+        where = list(
+            Pregnancy.objects.filter(
+                id__in=pregnancy_ids, status=PregnancyStatus.ACTIVE
+            ).values_list("risk_band", "edd")
+        )
+        todo = [
+            w
+            for w in todo
+            if any(b == w.band and w.earliest_edd <= e <= w.latest_edd for b, e in where)
+        ]
+    for window in todo:
         candidates = Pregnancy.objects.filter(
             status=PregnancyStatus.ACTIVE,
             risk_band=window.band,
