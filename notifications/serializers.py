@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
@@ -15,6 +16,7 @@ from notifications.models import (
     Device,
 )
 from pregnancies.models import ReferralKind, RiskBand
+from pregnancies.rules.urgent import DANGER_SIGN_MILESTONE
 
 
 class TokenField(serializers.CharField):
@@ -148,6 +150,10 @@ class AlertRuleSerializer(serializers.ModelSerializer):
         fields = ["id", "milestone", "offset_days", "bands", "urgent", "active"]
 
     def validate_milestone(self, value: str) -> str:
+        if value == DANGER_SIGN_MILESTONE:
+            raise serializers.ValidationError(
+                _("This name belongs to the alerts urgent visits raise; choose another.")
+            )
         # Sent alerts name their milestone, and "at most once, ever" is checked by that
         # name: a renamed rule would alert every mother it already alerted a second time.
         if self.instance is not None and value != self.instance.milestone:

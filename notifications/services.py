@@ -69,6 +69,8 @@ def replan_for_pregnancy(pregnancy_id) -> int:
     deleted, _ = (
         Alert.objects.filter(
             pregnancy_id=pregnancy_id,
+            # A danger_sign alert is about a visit, not a date: it stays.
+            visit__isnull=True,
             status__in=[AlertStatus.PENDING, AlertStatus.UNDELIVERED],
             acknowledged_at__isnull=True,
             escalated_at__isnull=True,

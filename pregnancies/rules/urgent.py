@@ -1,9 +1,9 @@
 """What a visit finds: whether it is urgent, and which KSPR factors it adds to the card.
 
-Our rules, written down in docs/alerts-urgent.md ("When a visit is urgent", "What a
-visit adds to the card"), after the Buku KIA's danger signs, the KSPR card and the
-usual blood-pressure thresholds for (severe) hypertension in pregnancy. Pure
-functions; every threshold is in this module and nowhere else.
+Our rules, written down in docs/alerts-urgent.md ("When a visit is urgent") and
+docs/pregnancies.md ("The risk card follows the pregnancy"), after the Buku KIA's danger
+signs, the KSPR card and the usual blood-pressure thresholds for (severe) hypertension
+in pregnancy. Pure functions; every threshold is in this module and nowhere else.
 """
 
 from __future__ import annotations

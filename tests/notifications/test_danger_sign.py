@@ -222,3 +222,26 @@ def test_the_push_says_a_visit_needs_attention_and_nothing_more():
         message.body == "Hasil kunjungan seorang ibu hamil perlu perhatian Anda. Buka aplikasi JSC."
     )
     assert set(message.data) == {"alert_id", "pregnancy_id", "milestone", "risk_band"}
+
+
+def test_an_edd_correction_keeps_the_danger_sign_alerts(api, ana, citra, pregnancy):
+    post_visit(api, ana, pregnancy, urgent())
+    post_visit(api, ana, pregnancy, urgent(date=days_ago(5).isoformat()))
+
+    response = api(ana).patch(
+        detail(pregnancy["id"]), {"lmp": days_ago(140).isoformat()}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert Alert.objects.filter(milestone="danger_sign").count() == 2
+
+
+def test_no_alert_rule_may_take_the_danger_sign_name(api, adi):
+    response = api(adi).post(
+        "/api/v1/alert-rules/",
+        {"milestone": "danger_sign", "offset_days": -21, "bands": ["high"]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "milestone" in response.json()
