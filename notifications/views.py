@@ -20,6 +20,7 @@ from notifications.serializers import (
 )
 from notifications.services import alert_acknowledge
 from pregnancies.audit import Action, audit_list, audit_record
+from pregnancies.selectors import pregnancies_visible_to
 
 
 class DeviceViewSet(viewsets.GenericViewSet):
@@ -86,8 +87,13 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Alert.objects.none()
+        user = self.request.user
         return (
-            Alert.objects.filter(recipient=self.request.user)
+            # Entries name the mother: only pregnancies still in the caller's reach (a
+            # doctor who moved facility no longer reads the old one's mothers).
+            Alert.objects.filter(
+                recipient=user, pregnancy__in=pregnancies_visible_to(user).values("pk")
+            )
             .exclude(status=AlertStatus.CANCELLED)
             .select_related("pregnancy__mother", "pregnancy__facility", "visit")
             .order_by("-created_at", "-id")

@@ -66,7 +66,7 @@ class PregnancyFilter(filters.FilterSet):
             return queryset
         compact = normalize_nik(value)
         if compact.isdigit() and len(compact) == NIK_LENGTH:
-            return queryset.filter(mother__nik=compact)
+            return queryset.filter(person__nik=compact)
         return queryset.filter(mother__full_name__icontains=value)
 
 

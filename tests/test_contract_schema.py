@@ -122,3 +122,50 @@ def test_no_view_generates_a_schema_warning_or_error(generated):
     _, warnings = generated
 
     assert warnings == []
+
+
+def page_item(schema: dict, path: str) -> dict:
+    page = component(schema, response_schema(schema["paths"][path]["get"], "200"))
+    return component(schema, page["properties"]["results"]["items"])
+
+
+def test_the_risk_history_and_referrals_answer_the_contracts_fields(schema):
+    history = page_item(schema, "/api/v1/pregnancies/{pregnancy_id}/risk-history/")
+    referral = page_item(schema, "/api/v1/pregnancies/{pregnancy_id}/referrals/")
+
+    assert set(history["properties"]) == {
+        "at",
+        "factor",
+        "change",
+        "points",
+        "source",
+        "visit",
+        "by",
+        "kspr_score",
+        "risk_band",
+    }
+    assert set(referral["properties"]) == {
+        "id",
+        "at",
+        "by",
+        "from_facility",
+        "to_facility",
+        "kind",
+        "alert",
+    }
+
+
+def test_the_reference_lists_the_contracts_groups(schema):
+    reference = component(
+        schema, response_schema(schema["paths"]["/api/v1/reference/"]["get"], "200")
+    )
+
+    assert {
+        "risk_factors",
+        "danger_signs",
+        "outcome_kinds",
+        "milestones",
+        "acknowledge_actions",
+    } <= set(reference["properties"])
+    factor = component(schema, reference["properties"]["risk_factors"]["items"])
+    assert {"code", "points", "derived", "label"} <= set(factor["properties"])

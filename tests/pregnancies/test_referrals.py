@@ -242,3 +242,13 @@ class TestInbox:
 
         assert answer.status_code == 200
         assert answer.json()["action"] is None
+
+
+def test_a_doctor_who_moved_facility_no_longer_reads_the_old_inbox_entries(
+    api, citra, alert, patrang
+):
+    citra.facility = patrang
+    citra.save()
+
+    assert api(citra).get(ALERTS).json()["results"] == []
+    assert acknowledge(api(citra), alert.id, {"action": "called"}).status_code == 404
