@@ -4,6 +4,8 @@ change with its source; a band that rises re-plans the alerts at once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from notifications.models import Alert
@@ -114,3 +116,20 @@ def test_a_band_that_rises_makes_the_early_referral_milestone_owed_at_once(api, 
     alert = Alert.objects.get(milestone="edd_minus_56")
     assert (alert.recipient_id, alert.risk_band) == (citra.id, "very_high")
     assert Alert.objects.filter(milestone="danger_sign").count() == 1
+
+
+def test_the_post_term_factor_the_scan_adds_is_in_the_history(api, ana):
+    from pregnancies.services import refresh_post_term
+    from tests.pregnancies.helpers import TODAY
+
+    made = register(api(ana), lmp=days_ago(300).isoformat())  # 42w6d, registered today
+    assert made["risk_factors"] == ["post_term"]  # derived at registration already
+    api(ana).patch(detail(made["id"]), {"lmp": days_ago(290).isoformat()}, format="json")
+    assert refresh_post_term(today=TODAY + timedelta(days=4)) == 1
+
+    rows = api(ana).get(history(made["id"])).json()["results"]
+    assert [(r["factor"], r["change"], r["source"], r["by"]) for r in rows] == [
+        ("post_term", "added", "registration", str(ana.id)),
+        ("post_term", "removed", "edit", str(ana.id)),
+        ("post_term", "added", "scan", None),
+    ]
