@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('notifications', '0003_alert_visit_late_action'),
         ('people', '0001_initial'),
-        ('pregnancies', '0004_mother_records_required'),
+        ('pregnancies', '0005_mother_village_place'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
