@@ -170,3 +170,12 @@ def test_a_patch_with_a_contradicted_factor_changes_nothing(api, ana):
     assert response.status_code == 400
     assert "too_young" in response.json()["risk_factors"][0]
     assert Pregnancy.objects.get().given_risk_factors == []
+
+
+def test_another_facilitys_outcome_neither_refuses_nor_reveals_anything(api, ana, bayu):
+    first_pregnancy_ended(api, ana, ended_days_ago=10)
+
+    # Bayu registers the same NIK; Ana's outcome 10 days ago is not his to use.
+    response = api(bayu).post(URL, body(gravida=3, para=2), format="json")
+
+    assert response.status_code == 201, response.content
