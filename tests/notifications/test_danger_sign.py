@@ -245,3 +245,12 @@ def test_no_alert_rule_may_take_the_danger_sign_name(api, adi):
 
     assert response.status_code == 400
     assert "milestone" in response.json()
+
+
+def test_a_late_visits_alert_reaches_the_health_office_inbox_only(api, ana, citra, dewi, pregnancy):
+    post_visit(api, ana, pregnancy, urgent(date=days_ago(4).isoformat()))
+
+    assert escalate(now=timezone.now() + timedelta(hours=2, seconds=1)) == 1
+
+    copy = Alert.objects.get(recipient=dewi)
+    assert (copy.late, copy.status) == (True, AlertStatus.UNDELIVERED)

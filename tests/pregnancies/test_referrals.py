@@ -252,3 +252,10 @@ def test_a_doctor_who_moved_facility_no_longer_reads_the_old_inbox_entries(
 
     assert api(citra).get(ALERTS).json()["results"] == []
     assert acknowledge(api(citra), alert.id, {"action": "called"}).status_code == 404
+
+
+def test_acknowledging_is_audited_as_a_read_of_the_pregnancy(api, citra, alert, pregnancy):
+    acknowledge(api(citra), alert.id, {"action": "visited"})
+
+    entry = AuditEntry.objects.get(user=citra)
+    assert (entry.action, str(entry.pregnancy_id)) == ("read", pregnancy["id"])
