@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jsc.people.models import District, Facility, Role
@@ -259,3 +261,25 @@ def test_acknowledging_is_audited_as_a_read_of_the_pregnancy(api, citra, alert, 
 
     entry = AuditEntry.objects.get(user=citra)
     assert (entry.action, str(entry.pregnancy_id)) == ("read", pregnancy["id"])
+
+
+def test_the_inbox_costs_the_same_queries_whatever_its_length(api, ana, citra, pregnancy):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert api(citra).get(ALERTS).status_code == 200
+        return len(context.captured_queries)
+
+    api(ana).post(
+        visits(pregnancy["id"]),
+        {"date": days_ago(0).isoformat(), "danger_signs": ["high_fever"]},
+        format="json",
+    )
+    one = queries()
+    for n in range(5):
+        api(ana).post(
+            visits(pregnancy["id"]),
+            {"date": days_ago(n + 1).isoformat(), "danger_signs": ["high_fever"]},
+            format="json",
+        )
+
+    assert queries() == one
