@@ -59,12 +59,16 @@ class Alert(models.Model):
     Action = AckAction
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No single-column indexes on these three: the unique (pregnancy, milestone,
+    # recipient) index serves lookups by pregnancy, alert_inbox those by recipient, and
+    # nothing asks by milestone alone. Each index is written for every alert the scan
+    # inserts (hundreds of thousands on a first deploy; bench/results.md).
     pregnancy = models.ForeignKey(
-        "pregnancies.Pregnancy", on_delete=models.CASCADE, related_name="alerts"
+        "pregnancies.Pregnancy", on_delete=models.CASCADE, related_name="alerts", db_index=False
     )
-    milestone = models.SlugField(max_length=32)
+    milestone = models.SlugField(max_length=32, db_index=False)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts", db_index=False
     )
     # The EDD and band the alert was raised for (the pregnancy may change later).
     edd = models.DateField()
@@ -89,8 +93,8 @@ class Alert(models.Model):
     # The visit reached the server more than 72 hours after its date: inbox only.
     late = models.BooleanField(default=False)
     # What the doctor did, given when acknowledging.
-    action = models.CharField(max_length=10, choices=AckAction.choices, blank=True)
-    note = models.CharField(max_length=500, blank=True)
+    action = models.CharField(max_length=10, choices=AckAction.choices, blank=True, default="")
+    note = models.CharField(max_length=500, blank=True, default="")
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -119,6 +123,9 @@ class Alert(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="alert_inbox"),
+            # Cancelling, re-planning and escalation ask by pregnancy (and milestone); the
+            # unique index on those columns is partial (milestones only), so it cannot.
+            models.Index(fields=["pregnancy", "milestone"], name="alert_pregnancy_milestone"),
             models.Index(fields=["status"], condition=Q(status="pending"), name="alert_pending"),
             # Escalation asks: unacknowledged, not yet escalated, oldest first.
             models.Index(

@@ -9,9 +9,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_alert_visit_late_action'),
+        ('notifications', '0004_alert_visit_late_action'),
         ('people', '0001_initial'),
-        ('pregnancies', '0005_mother_village_place'),
+        ('pregnancies', '0006_merge_village_place_and_scan_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
