@@ -12,7 +12,7 @@ Alerts: ``own`` is an alert to Dr. Citra, ``other`` one to Dr. Dodi at Patrang (
 inbox is personal: only its doctor reads and acknowledges it). Devices: ``own`` is the
 caller's phone, ``other`` someone else's.
 
-A referred-to facility (issue 7's referrals) adds rows with the target ``referred``.
+``referred`` is a pregnancy of Puskesmas Patrang referred to the caller's facility.
 
 Cells: a status code; for lists, ``listed`` (200 and the object is in it) or
 ``hidden`` (200 and it is not).
@@ -54,6 +54,18 @@ MATRIX: list[tuple] = [
     ("POST /api/v1/pregnancies/{id}/outcome/",       "other", 404,    404,    403,    404,   401),
     ("PATCH /api/v1/pregnancies/{id}/outcome/",      "own",   200,    200,    403,    404,   401),
     ("PATCH /api/v1/pregnancies/{id}/outcome/",      "other", 404,    404,    403,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/risk-history/",   "own",   200,    200,    200,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/risk-history/",   "other", 404,    404,    200,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/referrals/",      "own",   200,    200,    200,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/referrals/",      "other", 404,    404,    200,    404,   401),
+    # Another facility's pregnancy referred to the caller's: cared for here too.
+    ("GET /api/v1/pregnancies/",                     "referred", LISTED, LISTED, LISTED, 403, 401),
+    ("GET /api/v1/pregnancies/{id}/",                "referred", 200,  200,    200,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/",              "referred", 200,  200,    403,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/visits/",         "referred", 200,  200,    200,    404,   401),
+    ("POST /api/v1/pregnancies/{id}/visits/",        "referred", 201,  201,    403,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/referrals/",      "referred", 200,  200,    200,    404,   401),
+    ("GET /api/v1/reference/",                       "-",     200,    200,    200,    200,   401),
     ("GET /api/v1/mothers/",                         "own",   403,    403,    LISTED, 403,   401),
     ("GET /api/v1/mothers/",                         "other", 403,    403,    LISTED, 403,   401),
     ("GET /api/v1/mothers/{id}/",                    "own",   403,    403,    200,    403,   401),
@@ -85,7 +97,12 @@ MATRIX: list[tuple] = [
 ]  # fmt: skip
 
 HEADINGS = ("endpoint", "object", "midwife", "doctor", "health office", "admin", "anonymous")
-TARGET_WORDS = {"-": "", "own": "own facility's", "other": "another facility's"}
+TARGET_WORDS = {
+    "-": "",
+    "own": "own facility's",
+    "other": "another facility's",
+    "referred": "referred to own facility",
+}
 
 
 def cells() -> list[tuple[str, str, str, object]]:

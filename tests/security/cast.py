@@ -52,11 +52,11 @@ def registration(place6: str, *, today: date, serial: int = 7) -> dict:
     }
 
 
-def seed_pregnancy(midwife: User, place6: str) -> Seeded:
+def seed_pregnancy(midwife: User, place6: str, serial: int = 7) -> Seeded:
     today = timezone.localdate()
     client = APIClient()
     client.force_authenticate(midwife)
-    body = registration(place6, today=today)
+    body = registration(place6, today=today, serial=serial)
     answer = client.post("/api/v1/pregnancies/", body, format="json")
     assert answer.status_code == 201, answer.content
     pregnancy = answer.json()["id"]

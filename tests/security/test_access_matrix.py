@@ -16,12 +16,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
+from jsc.people.models import User
 from notifications.models import Alert, AlertRule, Device
 from pregnancies.models import Pregnancy
-from pregnancies.services import outcome_record
-from tests.pregnancies.helpers import SUMBERSARI
+from pregnancies.services import outcome_record, referral_record
+from tests.pregnancies.helpers import PATRANG, SUMBERSARI
 from tests.security.access_matrix import HIDDEN, LISTED, MATRIX, cells, markdown
-from tests.security.cast import registration
+from tests.security.cast import registration, seed_pregnancy
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -32,20 +33,31 @@ def world(cast):
     ana, citra, dodi, dewi, adi = (cast[name] for name in ("ana", "citra", "dodi", "dewi", "adi"))
     own = Pregnancy.objects.get(pk=seeded["sumbersari"].pregnancy)
     other = Pregnancy.objects.get(pk=seeded["patrang"].pregnancy)
+    # Registering near term already owes the milestone (the urgent path); make sure.
     alerts = {
-        "own": Alert.objects.create(
-            pregnancy=own, milestone="edd_minus_28", recipient=citra, edd=own.edd,
-            risk_band=own.risk_band,
-        ),
-        "other": Alert.objects.create(
-            pregnancy=other, milestone="edd_minus_28", recipient=dodi, edd=other.edd,
-            risk_band=other.risk_band,
-        ),
+        "own": Alert.objects.get_or_create(
+            pregnancy=own, milestone="edd_minus_28", recipient=citra,
+            defaults={"edd": own.edd, "risk_band": own.risk_band},
+        )[0],
+        "other": Alert.objects.get_or_create(
+            pregnancy=other, milestone="edd_minus_28", recipient=dodi,
+            defaults={"edd": other.edd, "risk_band": other.risk_band},
+        )[0],
     }  # fmt: skip
+    # A third mother, at Patrang, whose pregnancy Dr. Dodi referred to Sumbersari.
+    bidan_patrang = User.objects.get(username="seed-ptr")
+    referred = Pregnancy.objects.get(pk=seed_pregnancy(bidan_patrang, PATRANG, serial=9).pregnancy)
+    referral_record(
+        pregnancy=referred,
+        by=dodi,
+        to_facility_id=sumbersari.pk,
+        kind="rdb",
+        today=timezone.localdate(),
+    )
     return {
         "users": {"midwife": ana, "doctor": citra, "health_office": dewi, "admin": adi},
         "facilities": {"own": sumbersari, "other": patrang},
-        "pregnancies": {"own": own, "other": other},
+        "pregnancies": {"own": own, "other": other, "referred": referred},
         "alerts": alerts,
         "someone_else": dodi,
     }
