@@ -102,7 +102,7 @@ def a_day_of_work(api, ana, bayu, citra, dewi) -> list[dict]:
     assert doctor.get(f"{URL}{pregnancy}/visits/").status_code == 200
 
     Device.objects.create(user=citra, token="fcm-token-of-citra-000001", platform="android")
-    assert record_owed_alerts(today=today) >= 1
+    record_owed_alerts(today=today)  # the scan (a near-term registration may owe at once)
     report = dispatch_due()
     assert report.counts.get("sent", 0) >= 1, report
     inbox = doctor.get("/api/v1/alerts/").json()["results"]
