@@ -102,4 +102,4 @@ def test_a_claim_is_a_small_batch_so_a_kill_repeats_only_a_handful(
     dispatch_due(backend=Counting())
 
     assert sum(sizes) == 40
-    assert max(sizes) <= settings.PUSH_BATCH_SIZE <= 16
+    assert max(sizes) <= settings.PUSH_BATCH_SIZE <= 8
