@@ -111,7 +111,6 @@ def _dispatch_runs(log: str) -> int:
 SHORT_FORM = [
     ("worker SIGKILL mid-batch", worker_sigkill),
     ("Redis stopped, restarted", redis_outage),
-    ("two beats", two_beats),
     ("FCM 429 Retry-After", fcm_quota_retry_after),
     ("web SIGKILL, clients retry", web_sigkill),
 ]

@@ -131,6 +131,7 @@ class Suite:
         ).start()
         started = time.monotonic()
         self.sent_before = len(self.fake.delivered)
+        self.phase_niks: list[str] = []
         self.owe()
         healed = inject(self, row)
         load.stop()
@@ -143,8 +144,22 @@ class Suite:
 
     def owe(self) -> None:
         """Pregnancies due in two weeks: the next scan owes their doctors an alert."""
-        self._seed("owe", str(self.scale.pregnancies), str(self._next_pregnancy))
+        first = self._next_pregnancy
+        self._seed("owe", str(self.scale.pregnancies), str(first))
         self._next_pregnancy += self.scale.pregnancies
+        # The seed's NIK-shaped numbers (tests/chaos/seed.py).
+        self.phase_niks += [f"35099957089{n:05d}" for n in range(first, self._next_pregnancy)]
+
+    def _seeded_alerts_missing(self) -> int:
+        """Alerts the scan still owes for this phase's pregnancies (one per doctor)."""
+        doctors_each = len(self.people["doctors"]) // len(self.people["midwives"])
+        (have,) = self.cluster.sql(
+            "SELECT count(*) FROM notifications_alert a JOIN pregnancies_pregnancy p"
+            " ON p.id = a.pregnancy_id JOIN pregnancies_person pe ON pe.id = p.person_id"
+            " WHERE pe.nik = ANY(%s)",
+            (self.phase_niks,),
+        )[0]
+        return len(self.phase_niks) * doctors_each - have
 
     def wait_for_dispatch(self, timeout: float = 90) -> None:
         """Until a batch is claimed and some pushes of this phase went out."""
@@ -182,7 +197,7 @@ class Suite:
         while time.monotonic() < deadline:
             owed = self._owed()
             missing = owed - set(self.fake.delivered)
-            if not missing and self._open() == 0:
+            if not missing and self._open() == 0 and self._seeded_alerts_missing() == 0:
                 if recovered is None:
                     recovered = time.monotonic() - healed
                 quiet_since = quiet_since or time.monotonic()
