@@ -111,7 +111,7 @@ class FirebaseBackend:
         # Seconds after which a send() starts no new message (the rest come back
         # NOT_ATTEMPTED). With firebase-admin's own retries bounded (see
         # _bound_retries), one send() then lasts at most about the budget plus one
-        # message's worst case, well inside the dispatcher's claim lease.
+        # message's worst case; the dispatcher's heartbeat keeps the claim meanwhile.
         self.send_budget = send_budget
         self.app = _get_or_create_app(app_name, credentials_path, timeout)
         _point_messaging_at(self.app, endpoint)
