@@ -10,9 +10,11 @@ device) push has reached the fake FCM. At the end every phase is checked:
 - every alert is in its doctor's inbox (the API's count is the database's);
 - every registration that answered 200/201 exists, once; none exists half-written.
 
-Urgent visits (issue 7) are a hook: ``Phase.extra_load`` runs beside the registrations;
-when the urgent-visit endpoint lands, a load that posts visits with danger signs goes
-there, and its alerts are owed pushes like any other.
+Urgent visits are a hook: every factory in ``Suite.extra_loads`` is started beside the
+registrations in each phase (called with the suite; it returns something with
+``stop()``). When the urgent-visit endpoint lands, a load that posts visits with danger
+signs goes there; its alerts are owed pushes like any other and the books need no
+change.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ class Suite:
         self._next_pregnancy = 0
         self._known_pairs: set = set()
         self.people: dict = {}
+        # More load beside the registrations (the urgent-visit hook, see the docstring).
+        self.extra_loads: list[Callable[[Suite], object]] = []
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -129,12 +133,15 @@ class Suite:
             today=self.today,
             every=self.scale.register_every,
         ).start()
+        extra = [start(self) for start in self.extra_loads]
         started = time.monotonic()
         self.sent_before = len(self.fake.delivered)
         self.phase_niks: list[str] = []
         self.owe()
         healed = inject(self, row)
         load.stop()
+        for other in extra:
+            other.stop()
         row.recover_seconds = self._wait_until_all_pushed(row, healed)
         self._book_registrations(row, load)
         self._book_inboxes(row)
