@@ -20,6 +20,7 @@ change.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -82,6 +83,8 @@ class Suite:
         self._next_pregnancy = 0
         self._known_pairs: set = set()
         self.people: dict = {}
+        self.registrations_all: list = []
+        self.phase_niks_all: list[str] = []
         # More load beside the registrations (the urgent-visit hook, see the docstring).
         self.extra_loads: list[Callable[[Suite], object]] = []
 
@@ -144,6 +147,8 @@ class Suite:
             other.stop()
         row.recover_seconds = self._wait_until_all_pushed(row, healed)
         self._book_registrations(row, load)
+        self.registrations_all += load.sent
+        self.phase_niks_all += self.phase_niks
         self._book_inboxes(row)
         row.phase_seconds = time.monotonic() - started
         self.rows.append(row)
@@ -281,6 +286,19 @@ class Suite:
                 row.notes.append(f"{username}: inbox {inbox.get('count')}, alerts {expected}")
 
     # -- the books --------------------------------------------------------------------------
+
+    def leaks(self) -> list[str]:
+        """Personal data in any service log (web, worker, beat), faults and tracebacks
+        included: a NIK, a mother's name or a phone number."""
+        niks = set(self.phase_niks_all) | {r.nik for r in self.registrations_all}
+        found = []
+        for log in sorted(self.cluster.logs.glob("*.log")):
+            text = log.read_text(errors="replace")
+            hits = set(re.findall(r"(?<!\d)\d{16}(?!\d)", text)) & niks
+            if hits:
+                found.append(f"{log.name}: {len(hits)} NIKs")
+            found += [f"{log.name}: {w!r}" for w in ("Ibu Beban", "Ibu Uji", "+6281") if w in text]
+        return found
 
     def close_books(self) -> None:
         """Pushes per (alert, device) over the whole run, booked to the phase that owed it."""

@@ -39,6 +39,7 @@ def test_every_owed_push_arrives_and_every_answered_registration_is_stored_once(
         for name, inject in faults:
             suite.phase(name, inject)
         suite.close_books()
+        leaks = suite.leaks()
         failed = False
     finally:
         table = suite.table()
@@ -51,6 +52,7 @@ def test_every_owed_push_arrives_and_every_answered_registration_is_stored_once(
         else:
             shutil.rmtree(root, ignore_errors=True)
 
+    assert leaks == [], "personal data in the service's logs"
     for row in suite.rows:
         where = f"{row.fault}\n{table}"
         assert row.lost == 0, where
