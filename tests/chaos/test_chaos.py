@@ -24,7 +24,14 @@ SCAN_EVERY = 5
 # Faults that can kill a batch between FCM's answer and the row that records it: at most
 # the claimed batch goes out again (twice the batch size, for two batches in flight on a
 # worker's two processes), each copy collapsing on the phone. Everything else: none.
-MAY_REPEAT = {"worker SIGKILL mid-batch", "DB connections dropped", "PostgreSQL restarted"}
+# The Redis outage is among them because the worker dies in it (docs/alerts-reliability.md).
+MAY_REPEAT = {
+    "worker SIGKILL mid-batch",
+    "Redis stopped, restarted",
+    "Redis stopped 60 s",
+    "DB connections dropped",
+    "PostgreSQL restarted",
+}
 BATCH = int(os.environ.get("PUSH_BATCH_SIZE", 8))
 
 
