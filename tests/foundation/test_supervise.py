@@ -25,6 +25,13 @@ def wait_for(predicate, timeout: float = 15.0) -> bool:
     return False
 
 
+def group_of(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except ProcessLookupError:
+        return None
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -47,6 +54,8 @@ def test_a_killed_process_is_started_again_and_term_stops_everything(tmp_path):
     try:
         assert wait_for(lambda: len(started(log)) == 1)
         (first,) = started(log)
+        # The line is written as the command is forked; its group exists once it is running.
+        assert wait_for(lambda: group_of(first) == first)
 
         os.killpg(first, signal.SIGKILL)  # the worker and its pool, as the OOM killer would
 
