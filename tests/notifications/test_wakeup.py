@@ -85,3 +85,28 @@ def test_a_retry_nobody_would_claim_wakes_nobody(waiting_for_fcm, recording, que
 
     assert report.next_retry_in is None
     assert queued == []
+
+
+def test_after_fcm_refuses_our_credentials_one_wake_up_waits_out_the_pause(
+    ana, citra, sumbersari, queued, monkeypatch
+):
+    from notifications.dispatch import CREDENTIAL_PAUSE
+    from notifications.push import CredentialError
+
+    make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7))
+    record_owed_alerts(today=TODAY)
+    device_for(citra, "phone")
+
+    class Refused:
+        name = "fcm"
+
+        def send(self, messages):
+            raise CredentialError("invalid_grant")
+
+    monkeypatch.setattr(tasks, "dispatch_due", lambda: dispatch_due(backend=Refused()))
+    tasks.dispatch_alerts.run()
+    tasks.dispatch_alerts.run()
+
+    (call,) = queued
+    wait = (call["eta"] - timezone.now()).total_seconds()
+    assert CREDENTIAL_PAUSE.total_seconds() - 5 <= wait <= CREDENTIAL_PAUSE.total_seconds()
