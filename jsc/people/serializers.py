@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from jsc.people.models import ROLES_WITH_FACILITY, District, Facility, Role, User
+from jsc.people.models import ROLES_WITH_FACILITY, District, Facility, Role, User, Village
 
 
 class FacilitySerializer(serializers.ModelSerializer):
@@ -92,3 +92,19 @@ class UserCreateSerializer(serializers.ModelSerializer):
         except IntegrityError:
             # Two admins creating the same username at once: the unique index decides.
             raise serializers.ValidationError({"username": ["This username is taken."]}) from None
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["code", "name"]
+        read_only_fields = fields
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    district = DistrictSerializer(read_only=True)
+
+    class Meta:
+        model = Village
+        fields = ["code", "name", "district"]
+        read_only_fields = fields

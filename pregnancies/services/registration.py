@@ -28,6 +28,7 @@ from pregnancies.services.mothers import (
     active_pregnancy_conflict,
     checked_birth_date,
     checked_nik,
+    checked_village,
     mother_record_upsert,
     other_facilities_of,
 )
@@ -114,6 +115,9 @@ def _validated(data: dict, *, by, today: date) -> dict:
     )
     unknown_factor_errors(data.get("risk_factors") or [], errors)
     doctor_errors(data.get("doctor"), by.facility_id, errors)
+    village, place = checked_village(
+        mother.get("village"), district_id=by.facility.district_id, errors=errors
+    )
     errors.raise_if_any()
     return {
         "mother": {
@@ -121,6 +125,8 @@ def _validated(data: dict, *, by, today: date) -> dict:
             "full_name": mother["full_name"],
             "date_of_birth": dob,
             **{f: mother.get(f) or "" for f in CONTACT_FIELDS},
+            "village": village,
+            "village_place": place,
         },
         # On a mother already known, only what this request gave is updated.
         "mother_given": {
@@ -211,6 +217,7 @@ def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: d
             # Lost a race: the same request's twin inserted this id first, or another
             # registration made the mother's active pregnancy. Both are committed now.
             if found := _retried(pregnancy_id, facility_id=by.facility_id, digest=digest):
+                # Our twin: the caller answers it as the retry it is (same id).
                 raise _ActivePregnancyExists(found.pk, found.facility_id) from None
             active = _active_for_nik(values["mother"]["nik"])
             if active is None:

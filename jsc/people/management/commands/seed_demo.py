@@ -15,7 +15,11 @@ from django.utils.module_loading import import_string
 from jsc.people.demo import DEMO_PASSWORD, seed_people
 
 # Dotted paths of functions ``seed(stdout) -> None`` run after the people are in.
-DEMO_EXTENSIONS: list[str] = ["pregnancies.demo.seed", "notifications.demo.seed"]
+DEMO_EXTENSIONS: list[str] = [
+    "pregnancies.demo.seed",
+    "notifications.demo.seed",
+    "jsc.dashboard.demo.seed",
+]
 
 
 class Command(BaseCommand):
