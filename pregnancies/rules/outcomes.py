@@ -87,3 +87,12 @@ def outcome_errors(
             "pregnancy is not a maternal death by definition; do not record it here.",
         )
     return errors
+
+
+# Labels for the apps' pick lists (GET /reference/): (Bahasa Indonesia, English).
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    LIVE_BIRTH: ("Lahir hidup", "Live birth"),
+    STILLBIRTH: ("Lahir mati", "Stillbirth"),
+    MISCARRIAGE: ("Keguguran", "Miscarriage"),
+    ABORTION: ("Aborsi", "Abortion"),
+}
