@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test format install clean bench bench-quick fuzz
+.PHONY: run test format install clean bench bench-quick fuzz chaos
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,3 +54,11 @@ fuzz: install
 	CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} \
 	JSC_ENV=test $(VENV)/bin/pytest -p no:logging tests/security/test_api_fuzz.py $(PYTEST_ARGS)
+
+# The long fault-injection run (tests/chaos, docs/alerts-reliability.md): its own
+# PostgreSQL and Redis on ports of their own; prints the table (also var/chaos-table.txt).
+chaos: install
+	./bin/ensure-test-deps
+	CHAOS=long DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jsc} \
+	CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
+	JSC_ENV=test $(VENV)/bin/pytest tests/chaos -s -q -m chaos $(PYTEST_ARGS)

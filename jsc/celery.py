@@ -6,7 +6,7 @@ import os
 import sys
 
 from celery import Celery
-from celery.signals import beat_init
+from celery.signals import beat_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jsc.settings")
 
@@ -39,3 +39,12 @@ def _upsert_schedule(sender, **kwargs) -> None:
     from jsc.schedule import sync_periodic_tasks
 
     sync_periodic_tasks()
+
+
+@worker_ready.connect
+def _dispatch_on_start(sender, **kwargs) -> None:
+    # A worker killed mid-dispatch leaves its task message unacknowledged in Redis until
+    # the visibility timeout (over an hour), and the pushes it held waiting for their
+    # lease. A dispatch run queued at every start sends what is due at once and books a
+    # wake-up for when those leases expire (docs/alerts-reliability.md).
+    app.send_task("notifications.tasks.dispatch_alerts")

@@ -320,8 +320,12 @@ DANGER_SIGN_ESCALATION_HOURS = env_int("DANGER_SIGN_ESCALATION_HOURS", 2)
 FIREBASE_CREDENTIALS = os.environ.get("FIREBASE_CREDENTIALS", "")
 FCM_ENDPOINT = os.environ.get("FCM_ENDPOINT", "https://fcm.googleapis.com")
 FCM_MAX_WORKERS = env_int("FCM_MAX_WORKERS", 8)
-# Deliveries claimed and sent per batch (FCM's own limit per send_each is 500).
-PUSH_BATCH_SIZE = min(env_int("PUSH_BATCH_SIZE", 500), 500)
+# Deliveries claimed and sent per batch (at most FCM's 500). Small, one round of the
+# FCM_MAX_WORKERS threads: a worker killed mid-batch leaves at most this many pushes to
+# go out twice (docs/alerts-reliability.md).
+PUSH_BATCH_SIZE = min(env_int("PUSH_BATCH_SIZE", 8), 500)
+# How long deliveries wait after FCM refused our credentials before they are tried again.
+PUSH_CREDENTIAL_PAUSE_SECONDS = env_int("PUSH_CREDENTIAL_PAUSE_SECONDS", 300)
 
 LOGGING = {
     "version": 1,

@@ -9,8 +9,10 @@
    write one DeliveryAttempt per call.
 
 A worker killed between the send and the settle leaves rows ``sending``; after
-``CLAIM_LEASE`` they are retried. That window is the one place a push could repeat,
-and the inbox still holds the alert either way.
+``CLAIM_LEASE`` (a minute: a live claim renews it with a heartbeat, notifications/lease.py)
+they are retried. That window, at most one small batch, is the one place a push could
+repeat; the copy carries the alert's collapse id, so the phone shows it once, and the
+inbox holds the alert either way (docs/alerts-reliability.md).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from notifications.backends import get_backend
+from notifications.lease import CLAIM_LEASE, Claim, heartbeat
 from notifications.models import (
     Alert,
     AlertRule,
@@ -44,8 +47,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_RETRY_SECONDS = 30
-CREDENTIAL_PAUSE = timedelta(minutes=5)
-CLAIM_LEASE = timedelta(minutes=10)
+CREDENTIAL_PAUSE = timedelta(seconds=getattr(settings, "PUSH_CREDENTIAL_PAUSE_SECONDS", 300))
 
 
 @dataclass
@@ -293,7 +295,7 @@ def _messages(deliveries: dict[int, Delivery], offsets: dict[str, int]):
 
 
 def dispatch_due(
-    *, backend: PushBackend | None = None, batch_size: int | None = None, max_batches: int = 40
+    *, backend: PushBackend | None = None, batch_size: int | None = None, max_batches: int = 100
 ) -> DispatchReport:
     """Send every delivery that is due, a batch at a time; safe to run concurrently."""
     report = DispatchReport()
@@ -315,9 +317,12 @@ def dispatch_due(
         deliveries = {d.id: d for d in claim(now=timezone.now(), limit=batch_size)}
         if not deliveries:
             break
+        held = Claim(deliveries.keys(), next(iter(deliveries.values())).claimed_at)
         try:
-            results = backend.send(_messages(deliveries, offsets))
+            with heartbeat(held):
+                results = backend.send(_messages(deliveries, offsets))
         except CredentialError as exc:
+            _renewed(deliveries, held)
             answered = {r.message.ref for r in exc.results}
             unanswered = {k: v for k, v in deliveries.items() if k not in answered}
             if unanswered:
@@ -331,6 +336,7 @@ def dispatch_due(
             _credentials_rejected(report, backend.name, exc.reason)
             break
         except Exception as exc:
+            _renewed(deliveries, held)
             _release(
                 deliveries,
                 delay=timedelta(seconds=BASE_RETRY_SECONDS),
@@ -338,6 +344,7 @@ def dispatch_due(
                 error=type(exc).__name__,
             )
             raise
+        _renewed(deliveries, held)
         for outcome, n in _settle(deliveries, results, backend).counts.items():
             report.add(outcome, n)
         _set_health(backend.name, ok=True)
@@ -345,13 +352,32 @@ def dispatch_due(
     return report
 
 
+def _renewed(deliveries: dict[int, Delivery], held: Claim) -> None:
+    # The heartbeat may have moved claimed_at on: settle under the value that proves
+    # the rows are still ours.
+    for delivery in deliveries.values():
+        delivery.claimed_at = held.claimed_at
+
+
 def _next_retry_in() -> float | None:
+    """Seconds until the dispatcher has something to do again: the earliest delivery
+    it would claim, or the earliest claim of a dead worker to expire."""
     due = (
-        Delivery.objects.filter(status=DeliveryStatus.RETRY)
+        Delivery.objects.filter(status=DeliveryStatus.RETRY, device__active=True)
+        # Rows claim() would never take must not wake anyone (a wake-up "due now" for
+        # them would spin the dispatcher).
+        .exclude(alert__status=AlertStatus.CANCELLED)
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()
     )
-    if due is None:
+    claimed = (
+        Delivery.objects.filter(status=DeliveryStatus.SENDING)
+        .order_by("claimed_at")
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    times = [t for t in (due, claimed and claimed + CLAIM_LEASE) if t is not None]
+    if not times:
         return None
-    return max((due - timezone.now()).total_seconds(), 0.0)
+    return max((min(times) - timezone.now()).total_seconds(), 0.0)

@@ -264,3 +264,13 @@ class PushHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.backend}: {'ok' if self.ok else self.detail}"
+
+
+class DispatchWakeup(models.Model):
+    """The one dispatch wake-up waiting in the broker, if ``due_at`` is in the future
+    (notifications/wakeup.py): a single row, id 1."""
+
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Dispatch wake-up at {self.due_at}"

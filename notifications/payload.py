@@ -72,4 +72,6 @@ def alert_message(
             "risk_band": str(risk_band),
         },
         ref=ref,
+        # One notification per alert on the phone, however often it is pushed.
+        collapse_id=str(alert_id),
     )

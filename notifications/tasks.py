@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from notifications.dispatch import dispatch_due
 from notifications.services import scan
+from notifications.wakeup import wakeup_book
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +38,18 @@ def dispatch_alerts() -> None:
     if report.more:
         dispatch_alerts.delay()
         return
-    # Retries wait in the database. Wake a worker for the first one only when it is due
-    # before the next scan would find it anyway; the countdown is always shorter than the
-    # broker's visibility timeout (settings.TASK_MAX_RETRY_DELAY_SECONDS).
+    # Retries (and a dead worker's claims) wait in the database. Wake a worker for the
+    # first one only when it is due before the next scan would find it anyway, and only
+    # if no wake-up is booked for then already (notifications/wakeup.py): one message
+    # waits in the broker however many runs end. The countdown is always shorter than
+    # the broker's visibility timeout (settings.TASK_MAX_RETRY_DELAY_SECONDS).
     wait = report.next_retry_in
-    if wait is not None and report.credential_error is None:
+    if wait is not None:
         if wait < min(settings.ALERT_SCAN_INTERVAL_SECONDS, settings.TASK_MAX_RETRY_DELAY_SECONDS):
-            dispatch_alerts.apply_async(countdown=wait)
+            now = timezone.now()
+            booked = wakeup_book(at=now + timedelta(seconds=wait), now=now)
+            if booked is not None:
+                dispatch_alerts.apply_async(eta=booked)
 
 
 # Publishing waits at most about a second for a broker that does not answer: the

@@ -32,6 +32,9 @@ class PushMessage:
     # Opaque to the backends (e.g. the delivery-attempt id): lets the caller match results back
     # without relying on the token, which may appear in several messages.
     ref: str | int | None = None
+    # Messages sharing it replace each other on the phone instead of stacking: a push
+    # sent again (a retry after a crash) shows the doctor one notification, not two.
+    collapse_id: str | None = None
 
 
 # error_code of a `retry` result that used no attempt: the batch's credentials failed

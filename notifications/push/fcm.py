@@ -111,7 +111,7 @@ class FirebaseBackend:
         # Seconds after which a send() starts no new message (the rest come back
         # NOT_ATTEMPTED). With firebase-admin's own retries bounded (see
         # _bound_retries), one send() then lasts at most about the budget plus one
-        # message's worst case, well inside the dispatcher's claim lease.
+        # message's worst case; the dispatcher's heartbeat keeps the claim meanwhile.
         self.send_budget = send_budget
         self.app = _get_or_create_app(app_name, credentials_path, timeout)
         _point_messaging_at(self.app, endpoint)
@@ -291,10 +291,44 @@ def _build_messages(messages: Sequence[PushMessage]) -> list[messaging.Message]:
                 notification=messaging.Notification(title=message.title, body=message.body),
                 data=dict(message.data),
                 # High priority wakes the phone from Doze: an alert is meant to be seen now.
-                android=messaging.AndroidConfig(priority="high"),
+                android=_android(message),
+                apns=_apns(message),
+                webpush=_webpush(message),
             )
             for message in messages
         ]
+
+
+# A push may reach FCM twice (a worker killed between the send and writing it down, see
+# docs/alerts-reliability.md). The collapse id makes the second copy replace the first
+# on the phone: Android's notification tag (and collapse_key, for a copy still queued at
+# FCM), APNs' apns-collapse-id header, and web push's Topic header.
+
+
+def _android(message: PushMessage) -> messaging.AndroidConfig:
+    if not message.collapse_id:
+        return messaging.AndroidConfig(priority="high")
+    return messaging.AndroidConfig(
+        priority="high",
+        collapse_key=message.collapse_id,
+        notification=messaging.AndroidNotification(tag=message.collapse_id),
+    )
+
+
+def _apns(message: PushMessage) -> messaging.APNSConfig | None:
+    if not message.collapse_id:
+        return None
+    # APNs allows at most 64 bytes here.
+    return messaging.APNSConfig(headers={"apns-collapse-id": message.collapse_id[:64]})
+
+
+def _webpush(message: PushMessage) -> messaging.WebpushConfig | None:
+    if not message.collapse_id:
+        return None
+    # RFC 8030's Topic: at most 32 characters of the URL-safe base64 alphabet (an alert's
+    # UUID without its hyphens is exactly 32).
+    topic = "".join(c for c in message.collapse_id if c.isalnum())[:32]
+    return messaging.WebpushConfig(headers={"Topic": topic})
 
 
 def _result_for_error(

@@ -112,6 +112,11 @@ class FakeFCM:
         # The bearer token the send endpoint accepts; anything else gets 401.
         self.accepted_token = ACCESS_TOKEN
         self.token_requests = 0
+        # Answered to every send while set (fail_all): an outage of the whole service.
+        self.fault: FakeResponse | None = None
+        # (token, data.alert_id) of every send answered 200, in order: what reached phones.
+        self._delivered: list[tuple[str, str]] = []
+        self.statuses: dict[int, int] = defaultdict(int)
         self.max_in_flight = 0
         self._in_flight = 0
         self._lock = threading.Lock()
@@ -121,7 +126,7 @@ class FakeFCM:
         self._scripts: dict[str, deque[FakeResponse]] = defaultdict(deque)
         self._names: dict[str, str] = {}  # message name -> token, to check result order
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -162,6 +167,24 @@ class FakeFCM:
         with self._lock:
             self._scripts[token].extend(responses)
 
+    def fail_all(self, response: FakeResponse) -> None:
+        """Answer every send with `response` (503, 429 with Retry-After, ...) until heal()."""
+        self.fault = response
+
+    def reject_credentials(self) -> None:
+        """Refuse our service account: the token endpoint says invalid_grant and every send
+        with the token issued before answers 401 (a revoked key)."""
+        self.fail_token_endpoint()
+        self.accepted_token = "revoked-" + ACCESS_TOKEN
+
+    def heal(self) -> None:
+        """End fail_all and reject_credentials."""
+        self.fault = None
+        self.token_response = FakeResponse(
+            200, {"access_token": ACCESS_TOKEN, "expires_in": 3600, "token_type": "Bearer"}
+        )
+        self.accepted_token = ACCESS_TOKEN
+
     def fail_token_endpoint(self, status: int = 400, body: dict[str, Any] | None = None) -> None:
         """Make the OAuth endpoint refuse: by default as Google does for a revoked key."""
         self.token_response = FakeResponse(
@@ -181,6 +204,12 @@ class FakeFCM:
         """The Authorization header of every send request, in arrival order."""
         with self._lock:
             return list(self._authorizations)
+
+    @property
+    def delivered(self) -> list[tuple[str, str]]:
+        """(token, alert_id) of every send answered 200, in arrival order."""
+        with self._lock:
+            return list(self._delivered)
 
     def count(self, token: str) -> int:
         """How many send requests arrived for `token`."""
@@ -202,6 +231,18 @@ class FakeFCM:
     def _answer_send(
         self, project: str, body: dict[str, Any], authorization: str | None
     ) -> FakeResponse:
+        response = self._answer_send_unrecorded(project, body, authorization)
+        with self._lock:
+            self.statuses[response.status] += 1
+            if response.status == 200:
+                message = body.get("message", {})
+                alert_id = (message.get("data") or {}).get("alert_id", "")
+                self._delivered.append((message.get("token", ""), alert_id))
+        return response
+
+    def _answer_send_unrecorded(
+        self, project: str, body: dict[str, Any], authorization: str | None
+    ) -> FakeResponse:
         token = body.get("message", {}).get("token", "")
         with self._lock:
             self._requests.append(body)
@@ -216,6 +257,9 @@ class FakeFCM:
                 return fcm_error(
                     401, "UNAUTHENTICATED", None, "Request had invalid authentication credentials."
                 )
+            fault = self.fault
+            if fault is not None:
+                return fault
             with self._lock:
                 queue = self._scripts.get(token)
                 scripted = queue.popleft() if queue else ok()
@@ -227,6 +271,13 @@ class FakeFCM:
         finally:
             with self._lock:
                 self._in_flight -= 1
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A client killed mid-request (the fault-injection suite SIGKILLs workers) resets
+        # its connection: nothing worth a traceback.
+        pass
 
 
 def _handler_for(fake: FakeFCM) -> type[BaseHTTPRequestHandler]:

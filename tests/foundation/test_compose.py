@@ -150,3 +150,10 @@ def test_the_web_healthcheck_fails_when_the_server_is_unhealthy(live_server, mon
         )
 
     assert result.returncode != 0
+
+
+def test_a_web_worker_or_beat_that_dies_is_started_again():
+    # The worker exits when kombu gives up on a broker that went away
+    # (docs/alerts-reliability.md): compose must start it again.
+    for name in APP_SERVICES:
+        assert resolved()["services"][name]["restart"] in {"always", "unless-stopped"}, name

@@ -131,3 +131,23 @@ def test_a_revoked_key_is_reported_and_nothing_is_sent(citra_phone, fake_fcm, fc
     assert fake_fcm.requests == []
     assert PushHealth.objects.get(backend="fcm").ok is False
     assert client.get("/healthz").json()["push"].startswith("error: fcm")
+
+
+def test_a_push_sent_twice_collapses_into_one_notification_on_the_phone(
+    citra_phone, fake_fcm, fcm_backend
+):
+    # The worker dies after FCM took the push and before the row says so: the lease
+    # expires and the same alert goes out again. Both copies carry the same collapse
+    # ids, so the phone replaces the first notification instead of showing a second.
+    dispatch_due()
+    Delivery.objects.update(status="retry", next_attempt_at=timezone.now())
+    dispatch_due()
+
+    first, second = (r["message"] for r in fake_fcm.requests)
+    alert_id = str(Alert.objects.get().id)
+    for message in (first, second):
+        assert message["android"]["notification"]["tag"] == alert_id
+        assert message["android"]["collapse_key"] == alert_id
+        assert message["apns"]["headers"]["apns-collapse-id"] == alert_id
+        assert message["webpush"]["headers"]["Topic"] == alert_id.replace("-", "")
+        assert message["android"]["priority"] == "high"

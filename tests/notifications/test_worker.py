@@ -8,8 +8,11 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import worker_ready
 from django.utils import timezone
 
+from jsc.celery import app
 from notifications.models import Alert
 from notifications.tasks import scan_due_alerts
 from tests.notifications.conftest import device_for, wait_for
@@ -90,3 +93,23 @@ def test_the_push_carries_no_personal_data(api, ana, citra, fake_fcm, fcm_backen
         assert secret not in raw
     assert set(request["message"]["data"]) == {"alert_id", "pregnancy_id", "milestone", "risk_band"}
     assert len(str(request["message"]).encode()) <= 4096
+
+
+def test_a_worker_that_starts_sends_what_is_due_without_waiting_for_a_scan(
+    ana, citra, sumbersari, fake_fcm, fcm_backend
+):
+    # A worker killed with its pool leaves its dispatch message unacknowledged in Redis
+    # for over an hour; the run queued at every start sends what is due now.
+    from notifications.owed import record_owed_alerts
+    from tests.notifications.helpers import make_pregnancy
+
+    today = timezone.localdate()
+    make_pregnancy(facility=sumbersari, by=ana, edd=today + timedelta(days=14), risk_band="high")
+    record_owed_alerts(today=today)
+    device_for(citra, TOKEN)
+    app.control.purge()
+
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False) as w:
+        # `celery worker` sends worker_ready once it consumes; the test worker does not.
+        worker_ready.send(sender=w.consumer)
+        assert wait_for(lambda: fake_fcm.count(TOKEN) == 1), "nothing was sent at start"

@@ -1,0 +1,130 @@
+"""Steady registration load, as midwives' phones send it: a client-made id per
+registration, and the same id with the same body again after any failure (a dropped
+connection, a 5xx) until the service answers 200 or 201."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import requests
+
+from tests.pregnancies.helpers import build_nik
+
+_numbers = itertools.count(1)
+_numbers_lock = threading.Lock()
+
+# Answers after which the same request is sent again: the service or its proxy is down
+# or restarting. Any other status is final.
+RETRYABLE = {429, 500, 502, 503, 504}
+
+
+@dataclass
+class Registration:
+    id: str
+    nik: str
+    status: int | None = None  # the final answer; None while in flight or given up
+    tries: int = 0
+
+
+def registration_body(today: date) -> tuple[str, dict]:
+    with _numbers_lock:
+        n = next(_numbers)
+    dob = date(1994, 1, 1) + timedelta(days=n % 3000)
+    nik = build_nik(dob, serial=1 + n // 3000)
+    rid = str(uuid.uuid4())
+    return rid, {
+        "id": rid,
+        "mother": {
+            "nik": nik,
+            "full_name": "Ibu Beban",
+            "date_of_birth": dob.isoformat(),
+            "phone": "+6281300000000",
+        },
+        # 12 to 39 weeks pregnant: some are due soon enough to owe an alert at once.
+        "lmp": (today - timedelta(days=84 + n * 37 % 190)).isoformat(),
+        "gravida": 1,
+        "para": 0,
+        "abortus": 0,
+        "height_cm": 152,
+        "risk_factors": [],
+    }
+
+
+class RegistrationLoad:
+    def __init__(
+        self, base_url: str, midwives: list[str], password: str, *, today: date, every: float
+    ) -> None:
+        self.base_url = base_url
+        self.midwives = midwives
+        self.password = password
+        self.today = today
+        self.every = every
+        self.sent: list[Registration] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> RegistrationLoad:
+        for username in self.midwives:
+            thread = threading.Thread(target=self._run, args=(username,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self, timeout: float = 120) -> None:
+        """Start no new registration; let those in flight finish (retrying)."""
+        self._stop.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.1, deadline - time.monotonic()))
+
+    def _run(self, username: str) -> None:
+        session = requests.Session()
+        token = None
+        while not self._stop.is_set():
+            started = time.monotonic()
+            rid, body = registration_body(self.today)
+            registration = Registration(id=rid, nik=body["mother"]["nik"])
+            with self._lock:
+                self.sent.append(registration)
+            # Once begun, a registration is retried until it is answered, even after
+            # stop(): the phone keeps it in its outbox until the server has it.
+            while registration.status is None:
+                registration.tries += 1
+                try:
+                    if token is None:
+                        token = self._login(session, username)
+                    response = session.post(
+                        f"{self.base_url}/api/v1/pregnancies/",
+                        json=body,
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=30,
+                    )
+                except requests.RequestException:
+                    token = None
+                    time.sleep(0.5)
+                    continue
+                if response.status_code == 401:
+                    token = None
+                elif response.status_code in RETRYABLE:
+                    time.sleep(0.5)
+                else:
+                    registration.status = response.status_code
+            wait = self.every - (time.monotonic() - started)
+            if wait > 0:
+                self._stop.wait(wait)
+
+    def _login(self, session: requests.Session, username: str) -> str:
+        response = session.post(
+            f"{self.base_url}/api/v1/auth/token/",
+            json={"username": username, "password": self.password},
+            timeout=30,
+        )
+        if response.status_code != 200:
+            raise requests.RequestException(f"login answered {response.status_code}")
+        return response.json()["access"]
