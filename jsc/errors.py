@@ -1,10 +1,13 @@
-"""One exception handler: every client error answers a DRF-shaped 4xx, never a 500."""
+"""One exception handler: every client error answers a DRF-shaped 4xx, never a 500;
+and under /api/ a path that names nothing answers a JSON 404, never an HTML page."""
 
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,3 +23,20 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any path under /api/ that names nothing, with any method: DRF's JSON 404.
+
+    The apps read ``detail`` from every 4xx; Django's HTML "Not Found" page would be
+    a parse error to them.
+    """
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+
+
+def not_found(request, exception=None):
+    """Django's 404 handler: JSON under /api/, Django's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        return api_not_found(request)
+    return page_not_found(request, exception)

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from jsc.errors import api_not_found
 from jsc.health import healthz
 from jsc.people.views import (
     FacilityViewSet,
@@ -39,4 +40,8 @@ urlpatterns = [
     # The admin signs in through the same guarded form.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
+    # Last: whatever else starts with api/ is a JSON 404, for every method.
+    re_path(r"^api/", api_not_found),
 ]
+
+handler404 = "jsc.errors.not_found"
