@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test format install clean bench
+.PHONY: run manage test format install clean bench messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,10 @@ clean:
 bench: install
 	./bin/ensure-test-deps
 	$(PY) bench/scan_bench.py
+
+# Refresh the Indonesian catalogue from the code (needs GNU gettext, a dev tool), then
+# compile it; the .po and the compiled .mo are both committed (see README).
+messages: install
+	JSC_ENV=local $(PY) manage.py makemessages --locale id --no-obsolete --add-location file \
+	  --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
+	JSC_ENV=local $(PY) manage.py compilemessages --locale id --ignore '.venv/*'

@@ -153,11 +153,15 @@ if JSC_ENV == "test":
     # Hashing with the production cost makes every login in the suite slow.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/api/docs/"
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+# The service's own texts have English msgids and an Indonesian catalogue in locale/;
+# the compiled .mo files are committed, so `make run` needs no gettext tools
+# (`make messages` refreshes both, on a machine that has them).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -207,6 +211,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two fields named "kind" (a facility's, an outcome's): one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "FacilityKindEnum": "jsc.people.models.FacilityKind",
+        "OutcomeKindEnum": "pregnancies.models.OutcomeKind",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
