@@ -218,7 +218,19 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The login throttle counts failures here, so every web process must see the same
+# counts: Redis when CACHE_URL names one, else files under VAR_DIR that all processes
+# on this machine share (jsc.cache). The test suite counts in its own memory, so tests
+# never see each other's failures; subprocess tests exercise the shared default.
+CACHES = {
+    "default": {
+        "BACKEND": "jsc.cache.SharedFileCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
+if JSC_ENV == "test":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL"):
     CACHES = {
         "default": {
