@@ -1,4 +1,18 @@
+"""The one paginator every list uses; it also refuses query parameters no one reads.
+
+A mistyped filter (`?risk=high` for `?risk_band=high`) must not pass as "everything"
+(contract conventions): a list answers 400 naming each parameter that is neither one
+of its filters, nor a paging parameter, nor one the view declares it reads itself
+(``extra_query_params``).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.settings import api_settings
 
 
 class Pagination(PageNumberPagination):
@@ -6,3 +20,25 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        reject_unknown_query_params(request, view, queryset, paging=self.paging_params())
+        return super().paginate_queryset(queryset, request, view)
+
+    def paging_params(self) -> set[str]:
+        return {self.page_query_param, self.page_size_query_param}
+
+
+def known_query_params(view, queryset) -> set[str]:
+    known = {api_settings.URL_FORMAT_OVERRIDE, *getattr(view, "extra_query_params", ())}
+    if view is not None:
+        filterset_class = DjangoFilterBackend().get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+    return known
+
+
+def reject_unknown_query_params(request, view, queryset, *, paging: set[str]) -> None:
+    unknown = sorted(set(request.query_params) - known_query_params(view, queryset) - paging)
+    if unknown:
+        raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})

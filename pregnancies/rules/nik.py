@@ -19,6 +19,10 @@ from stdnum.id import nik as stdnum_nik
 from stdnum.util import isdigits
 
 NIK_LENGTH = 16
+# The list's search matches a NIK by its first digits from this many on: the place code
+# (PPRRSS), so a midwife with half a card in view still finds the mother; fewer digits
+# would match most of the facility's list.
+NIK_PREFIX_MIN_LENGTH = 6
 FEMALE_DAY_OFFSET = 40  # women's NIKs carry day of birth + 40
 
 
