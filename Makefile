@@ -19,6 +19,11 @@ install: $(VENV)/.installed
 run: install
 	./bin/run-local
 
+# Any manage.py command beside `make run`, on the same settings (JSC_ENV=local and
+# whatever DATABASE_URL etc. the environment sets): make manage CMD="send_due_alerts"
+manage: install
+	JSC_ENV=$${JSC_ENV:-local} $(PY) manage.py $(CMD)
+
 test: install
 	./bin/ensure-test-deps
 	$(VENV)/bin/ruff check .
