@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from notifications.escalation import escalate
@@ -23,8 +22,14 @@ class ScanReport:
     escalated: int
 
 
-@transaction.atomic
 def scan(*, today: date, now: datetime) -> ScanReport:
+    """Post-term refresh, owed alerts, escalation: each step commits its own work.
+
+    Not one transaction around the three: that would turn each batch's commit into a
+    savepoint and hold every row lock until the end, and a failure in the last step
+    would undo what the first two had done. Each step is safe to repeat, so the next
+    scan simply carries on.
+    """
     from pregnancies.services import refresh_post_term
 
     report = ScanReport(

@@ -6,7 +6,7 @@ import itertools
 import logging
 from collections.abc import Sequence
 
-from .base import Outcome, PushMessage, PushResult, oversize_result, token_hint
+from .base import PushMessage, PushOutcome, PushResult, oversize_result, token_hint
 
 logger = logging.getLogger("notifications.push")
 
@@ -37,7 +37,9 @@ class LogBackend:
                 token_hint(message.token),
                 _describe_data(message.data),
             )
-            results.append(PushResult(message=message, outcome=Outcome.SENT, message_id=message_id))
+            results.append(
+                PushResult(message=message, outcome=PushOutcome.SENT, message_id=message_id)
+            )
         return results
 
 
