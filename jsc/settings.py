@@ -111,7 +111,8 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, or a SQLite file set up for three processes writing at once
-# (web, worker, beat): WAL, IMMEDIATE transactions and a lock timeout (tech-notes.md).
+# (web, worker, beat): WAL, IMMEDIATE transactions and a lock timeout (docs/conventions.md,
+# "Stack facts").
 if os.environ.get("DATABASE_URL"):
     try:
         DATABASES = {
