@@ -53,6 +53,11 @@ class BoundedJSONParser(JSONParser):
             stream = io.BytesIO(body)
         try:
             data = super().parse(stream, media_type, parser_context)
+        except ParseError as exc:
+            # DRF puts the decoder's reason into the text before translating it, so
+            # no catalogue matches; the reason stays as Python gives it.
+            reason = str(exc.detail).removeprefix("JSON parse error - ")
+            raise ParseError(_("JSON parse error - %(reason)s") % {"reason": reason}) from None
         except RecursionError:  # "[[[[...": the decoder gives up on deep nesting
             raise ParseError(_("JSON parse error - nested too deeply.")) from None
         if _has_nul(data):
