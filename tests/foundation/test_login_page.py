@@ -55,7 +55,7 @@ def log_in(browser, live_server):
     def visit(username: str, password: str, query: str = "") -> Visit:
         """Fill the login form in a fresh context and report where it ended up."""
         base_url = live_server.url
-        context = browser.new_context()
+        context = browser.new_context(locale="id-ID")  # a browser in Jember
         try:
             page = context.new_page()
             # Only the live server: Swagger UI's CDN and anything else stay offline.
