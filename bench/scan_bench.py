@@ -36,7 +36,7 @@ def seed(n: int) -> None:
     from datetime import date
 
     from jsc.people.models import District, Facility, Role, User
-    from pregnancies.models import Mother, Pregnancy
+    from pregnancies.models import Mother, Person, Pregnancy
 
     rng = random.Random(7)
     facilities = []
@@ -53,16 +53,25 @@ def seed(n: int) -> None:
         username="bidan", role=Role.MIDWIFE, facility=facilities[0], full_name="b"
     )
     today = timezone.localdate()
+    people = [Person(id=uuid.uuid4(), nik=f"{i:016d}") for i in range(n)]
+    Person.objects.bulk_create(people, batch_size=5000)
     mothers = [
-        Mother(id=uuid.uuid4(), nik=f"{i:016d}", full_name="x", date_of_birth=date(1995, 1, 1))
-        for i in range(n)
+        Mother(
+            id=uuid.uuid4(),
+            person=p,
+            facility=rng.choice(facilities),
+            full_name="x",
+            date_of_birth=date(1995, 1, 1),
+        )
+        for p in people
     ]
     Mother.objects.bulk_create(mothers, batch_size=5000)
     Pregnancy.objects.bulk_create(
         [
             Pregnancy(
                 mother=m,
-                facility=rng.choice(facilities),
+                person_id=m.person_id,
+                facility=m.facility,
                 registered_by=midwife,
                 edd=(edd := today + timedelta(days=rng.randint(-40, 280))),
                 lmp=edd - timedelta(days=280),

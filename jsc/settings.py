@@ -191,14 +191,21 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "jsc.errors.exception_handler",
     "PAGE_SIZE": 50,
+    # How many reverse proxies in front of the web process append to X-Forwarded-For.
+    # 0 (the default: gunicorn faces the clients) trusts only the socket's address, so a
+    # forged header cannot dodge the login throttle (docs/security.md).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 30)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 14)),
     "UPDATE_LAST_LOGIN": True,
 }
-# Failed logins allowed per (client address, username) in the window before 429.
+# Failed logins allowed in the window before 429: per (client address, username), and
+# per client address across usernames (a spray of names). Never per username alone, so
+# failures from one place never lock a user out from another (docs/security.md).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 15)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
 
 SPECTACULAR_SETTINGS = {

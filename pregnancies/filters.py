@@ -92,9 +92,9 @@ class PregnancyFilter(filters.FilterSet):
             return queryset
         compact = normalize_nik(value)
         if compact.isdigit() and len(compact) == NIK_LENGTH:
-            return queryset.filter(mother__nik=compact)
+            return queryset.filter(person__nik=compact)
         if compact.isdigit() and NIK_PREFIX_MIN_LENGTH <= len(compact) < NIK_LENGTH:
-            return queryset.filter(mother__nik__startswith=compact)
+            return queryset.filter(person__nik__startswith=compact)
         return queryset.filter(mother__full_name__icontains=value)
 
 

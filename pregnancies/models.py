@@ -1,8 +1,9 @@
 """Mothers, their pregnancies, antenatal visits, outcomes and the audit trail.
 
-A mother (matched by NIK) has many pregnancies over her life, at most one active at
-a time; the database guards that with a partial unique index, so two racing
-registrations cannot both win.
+A mother (one person, matched by NIK) has many pregnancies over her life, at most one
+active at a time; the database guards that with a partial unique index, so two racing
+registrations cannot both win. Each facility keeps its own record of her
+(docs/mothers.md).
 """
 
 from __future__ import annotations
@@ -31,16 +32,48 @@ class EddSource(models.TextChoices):
     ULTRASOUND = "ultrasound", "USG"
 
 
-class Mother(models.Model):
+class Person(models.Model):
+    """A mother as one person across facilities: her NIK, nothing else.
+
+    A NIK is printed on every identity card, so it proves nothing about who types it:
+    what each facility recorded of her lives in its own ``Mother`` record, and only
+    the health office reads across them (docs/mothers.md).
+    """
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     nik = models.CharField(max_length=16, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        # Never the NIK: this string ends up in logs and admin messages.
+        return f"Person {self.id}"
+
+
+class Mother(models.Model):
+    """One facility's record of a mother: her name, date of birth and contact details
+    as that facility recorded them. A facility sees only its own records, plus the
+    record a referred pregnancy carries (docs/mothers.md)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records")
+    facility = models.ForeignKey("people.Facility", on_delete=models.PROTECT, related_name="+")
     full_name = models.CharField(max_length=150)
     date_of_birth = models.DateField()
     phone = models.CharField(max_length=20, blank=True)
     village = models.CharField(max_length=100, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "facility"], name="one_mother_record_per_facility"
+            )
+        ]
 
     def __str__(self) -> str:
         # Never the name or NIK: this string ends up in logs and admin messages.
@@ -53,6 +86,9 @@ class Pregnancy(models.Model):
     # Client-made on the phone when given, so an offline retry is idempotent.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="pregnancies")
+    # The same as mother.person, kept here so that the database itself allows one active
+    # pregnancy per person across every facility (the partial unique index below).
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pregnancies")
     facility = models.ForeignKey(
         "people.Facility", on_delete=models.PROTECT, related_name="pregnancies"
     )
@@ -94,9 +130,9 @@ class Pregnancy(models.Model):
         verbose_name_plural = "pregnancies"
         constraints = [
             models.UniqueConstraint(
-                fields=["mother"],
+                fields=["person"],
                 condition=Q(status=PregnancyStatus.ACTIVE),
-                name="one_active_pregnancy_per_mother",
+                name="one_active_pregnancy_per_person",
             ),
             models.CheckConstraint(condition=Q(gravida__gte=1), name="pregnancy_gravida_positive"),
             models.CheckConstraint(
@@ -224,26 +260,44 @@ class Outcome(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who read or wrote which pregnancy, and when. Ids only, never clinical content."""
+    """Who read or wrote which pregnancy, and when. Ids only, never clinical content.
+
+    A ``match`` entry records a NIK typed at one facility that matched a person known
+    from another facility's records: the person in ``object_id``, the facilities whose
+    records matched and what the answer disclosed (docs/mothers.md).
+    """
 
     class Action(models.TextChoices):
         LIST = "list"
         READ = "read"
         CREATE = "create"
         UPDATE = "update"
+        MATCH = "match"
 
     class Target(models.TextChoices):
         PREGNANCY = "pregnancy"
         VISIT = "visit"
         OUTCOME = "outcome"
+        PERSON = "person"
+
+    class Disclosed(models.TextChoices):
+        NOTHING = "nothing"
+        # The 409 for an active pregnancy elsewhere names that facility, nothing more.
+        FACILITY_NAME = "facility_name"
+        # The active pregnancy was referred to the caller's facility: its id is theirs.
+        REFERRED_PREGNANCY = "referred_pregnancy"
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=10, choices=Action.choices)
     target = models.CharField(max_length=20, choices=Target.choices)
-    pregnancy_id = models.UUIDField(db_index=True)
+    # Null on entries about a person rather than one pregnancy.
+    pregnancy_id = models.UUIDField(null=True, blank=True, db_index=True)
     object_id = models.UUIDField(null=True, blank=True)
+    # Match entries only: the facilities whose records matched, and what was disclosed.
+    matched_facilities = models.JSONField(default=list, blank=True)
+    disclosed = models.CharField(max_length=20, choices=Disclosed.choices, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -251,4 +305,6 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["user", "at"], name="audit_user_at")]
 
     def __str__(self) -> str:
+        if self.pregnancy_id is None:
+            return f"{self.action} {self.target} {self.object_id}"
         return f"{self.action} {self.target} of pregnancy {self.pregnancy_id}"

@@ -7,11 +7,11 @@ clinical staff) sees none, so every object route answers them 404.
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from jsc.people.models import Role
-from pregnancies.models import Pregnancy, Visit
+from pregnancies.models import Person, Pregnancy, Visit
 
 CLINICAL_ROLES = frozenset({Role.MIDWIFE, Role.DOCTOR})
 READER_ROLES = CLINICAL_ROLES | {Role.HEALTH_OFFICE}
@@ -35,10 +35,11 @@ def pregnancies_visible_to(user) -> QuerySet[Pregnancy]:
 def pregnancies_for_display(user) -> QuerySet[Pregnancy]:
     """Visible pregnancies with what their answer needs in the same query.
 
-    The mother and the outcome (for the gestational age of a closed pregnancy) are
+    The mother (the pregnancy's facility's record of her, with her NIK) and the outcome
+    (for the gestational age of a closed pregnancy) are
     joined; facility, doctor and registered_by are answered as ids, so no join.
     """
-    return pregnancies_visible_to(user).select_related("mother", "outcome")
+    return pregnancies_visible_to(user).select_related("mother__person", "outcome")
 
 
 def visits_numbered(pregnancy_id) -> QuerySet[Visit]:
@@ -58,3 +59,46 @@ def visits_numbered(pregnancy_id) -> QuerySet[Visit]:
         )
         .order_by("date", "created_at", "id")
     )
+
+
+# What each facility recorded of a mother; blanks are "not recorded", never a conflict.
+RECORD_FIELDS = ("full_name", "date_of_birth", "phone", "village", "address")
+
+
+def people_with_conflicts() -> QuerySet[Person]:
+    """Every person with a record, each annotated ``conflicting`` (how many of
+    RECORD_FIELDS differ between her facilities' records), for the health office.
+
+    One query whatever the page: a distinct count per field, blanks left out.
+    """
+    counts = {
+        f"n_{field}": Count(
+            f"records__{field}",
+            distinct=True,
+            filter=~Q(**{f"records__{field}": ""}) if field != "date_of_birth" else None,
+        )
+        for field in RECORD_FIELDS
+    }
+    conflicting = sum(
+        (Case(When(**{f"n_{field}__gt": 1}, then=1), default=0) for field in RECORD_FIELDS),
+        Value(0),
+    )
+    return (
+        Person.objects.filter(records__isnull=False)
+        .annotate(**counts, facilities=Count("records", distinct=True))
+        .annotate(conflicting=conflicting)
+        .order_by("-conflicting", "created_at", "id")
+    )
+
+
+def record_conflicts(records) -> dict[str, list[dict]]:
+    """Field -> the differing values with the facility that recorded each, for fields
+    whose non-blank values differ between records."""
+    conflicts = {}
+    for field in RECORD_FIELDS:
+        values = [(getattr(r, field), r) for r in records if getattr(r, field) not in ("", None)]
+        if len({v for v, _ in values}) > 1:
+            conflicts[field] = [
+                {"value": v, "facility": r.facility_id, "record": r.pk} for v, r in values
+            ]
+    return conflicts

@@ -150,6 +150,9 @@ def _ga(edd, on) -> dict | None:
 
 
 class MotherSerializer(serializers.ModelSerializer):
+    """The mother as the pregnancy's facility recorded her (docs/mothers.md)."""
+
+    nik = serializers.CharField(source="person.nik", read_only=True)
     age = serializers.SerializerMethodField()
 
     class Meta:

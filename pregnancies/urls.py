@@ -2,11 +2,13 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from pregnancies.apis import AuditEntryViewSet, OutcomeView, PregnancyViewSet, VisitsView
+from pregnancies.mothers_api import PersonViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("pregnancies", PregnancyViewSet, basename="pregnancy")
 router.register("audit", AuditEntryViewSet, basename="audit")
+router.register("mothers", PersonViewSet, basename="mother")
 
 urlpatterns = [
     path("pregnancies/<str:pregnancy_id>/visits/", VisitsView.as_view(), name="pregnancy-visits"),

@@ -1,13 +1,19 @@
-"""A mother's identity: the NIK (normalised, a woman's, valid) and a date of birth
-that agrees with it. The NIK is never logged nor echoed in a message."""
+"""A mother's identity and each facility's record of her.
+
+The NIK (normalised, a woman's, valid) names one person; each facility keeps its own
+record of her name, date of birth (agreeing with the NIK) and contact details
+(docs/mothers.md). The NIK is never logged nor echoed in a message."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from pregnancies.errors import Errors
-from pregnancies.models import Mother
+from jsc.people.models import Facility
+from pregnancies.audit import Disclosed, audit_match
+from pregnancies.errors import Conflict, Errors
+from pregnancies.models import Mother, Person, Pregnancy
 from pregnancies.rules.nik import nik_birth_date, nik_errors, normalize_nik
+from pregnancies.selectors import pregnancies_visible_to
 
 CONTACT_FIELDS = ("phone", "village", "address")
 
@@ -40,20 +46,36 @@ def checked_birth_date(
     return date_of_birth
 
 
-def nik_taken_by_another(nik: str, mother_id) -> bool:
-    return Mother.objects.filter(nik=nik).exclude(pk=mother_id).exists()
+def nik_taken_at_facility(nik: str, *, facility_id, mother_id) -> bool:
+    """Whether another record of this facility carries the NIK (its own records only)."""
+    return (
+        Mother.objects.filter(person__nik=nik, facility_id=facility_id)
+        .exclude(pk=mother_id)
+        .exists()
+    )
 
 
-def mother_upsert(values: dict, *, given: set[str]) -> Mother:
-    """The mother with this NIK, created or brought up to date with what was given.
+def person_for_nik(nik: str) -> Person:
+    """The person with this NIK, made on first sight. Two registrations racing for a new
+    NIK: the unique index lets one insert, get_or_create re-reads for the other."""
+    person, _ = Person.objects.get_or_create(nik=nik)
+    return person
 
-    A mother registered for an earlier pregnancy keeps her row (and id); her name and
-    any contact field present in the request are updated. Two registrations racing for
-    a new NIK: the unique index lets one insert, get_or_create re-reads for the other.
+
+def mother_record_upsert(values: dict, *, given: set[str], facility_id, by) -> Mother:
+    """The facility's own record of the mother with this NIK, created or brought up to
+    date with what was given.
+
+    Only this facility's record is read or written: another facility's record of the
+    same person discloses nothing and changes nothing (docs/mothers.md). A mother this
+    facility registered before keeps her record (and its id); her name and any contact
+    field present in the request are updated.
     """
+    person = person_for_nik(values["nik"])
     mother, created = Mother.objects.get_or_create(
-        nik=values["nik"],
-        defaults={k: v for k, v in values.items() if k != "nik"},
+        person=person,
+        facility_id=facility_id,
+        defaults={**{k: v for k, v in values.items() if k != "nik"}, "recorded_by": by},
     )
     if created:
         return mother
@@ -65,3 +87,42 @@ def mother_upsert(values: dict, *, given: set[str]) -> Mother:
     if changed:
         mother.save(update_fields=[*changed, "updated_at"])
     return mother
+
+
+def other_facilities_of(person_id, *, facility_id) -> list[str]:
+    """The ids of the other facilities that hold a record of this person, for the audit."""
+    return sorted(
+        str(f)
+        for f in Mother.objects.filter(person_id=person_id)
+        .exclude(facility_id=facility_id)
+        .values_list("facility_id", flat=True)
+    )
+
+
+def active_pregnancy_conflict(pregnancy_id, facility_id, *, by) -> Conflict:
+    """409 for a mother with an active pregnancy, saying only what the caller may know.
+
+    The caller's own (or referred) pregnancy: its id, to open it. Another facility's:
+    that facility's name, so the midwife can call and ask for a referral, and nothing
+    else (docs/mothers.md). Either way the match is audited.
+    """
+    visible = pregnancies_visible_to(by).filter(pk=pregnancy_id).exists()
+    if facility_id != by.facility_id:
+        person_id = Pregnancy.objects.values_list("person_id", flat=True).get(pk=pregnancy_id)
+        audit_match(
+            user=by,
+            person_id=person_id,
+            matched_facilities=other_facilities_of(person_id, facility_id=by.facility_id),
+            disclosed=Disclosed.REFERRED_PREGNANCY if visible else Disclosed.FACILITY_NAME,
+        )
+    if visible:
+        return Conflict(
+            "This mother already has an active pregnancy; record its outcome before "
+            "registering a new one.",
+            pregnancy=str(pregnancy_id),
+        )
+    name = Facility.objects.values_list("name", flat=True).get(pk=facility_id)
+    return Conflict(
+        f"This mother has an active pregnancy at {name}; call them and ask for a referral.",
+        facility=name,
+    )

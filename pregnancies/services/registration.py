@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
-from pregnancies.audit import Action, audit_record
+from pregnancies.audit import Action, Disclosed, audit_match, audit_record
 from pregnancies.errors import RACED, Conflict, Errors
 from pregnancies.models import Pregnancy, PregnancyStatus
 from pregnancies.rules.dates import check_dates, resolve_edd
@@ -25,19 +25,23 @@ from pregnancies.services.common import (
 )
 from pregnancies.services.mothers import (
     CONTACT_FIELDS,
+    active_pregnancy_conflict,
     checked_birth_date,
     checked_nik,
-    mother_upsert,
+    mother_record_upsert,
+    other_facilities_of,
 )
 
 logger = logging.getLogger(__name__)
 
+ACTIVE = PregnancyStatus.ACTIVE
 ID_REUSED = "This id belongs to another registration; make a new id for a new pregnancy."
 
 
 class _ActivePregnancyExists(Exception):
-    def __init__(self, pregnancy_id) -> None:
+    def __init__(self, pregnancy_id, facility_id) -> None:
         self.pregnancy_id = pregnancy_id
+        self.facility_id = facility_id
 
 
 def create_digest(data: dict, pregnancy_id) -> str:
@@ -146,21 +150,45 @@ def pregnancy_register(*, data: dict, by, today: date) -> tuple[Pregnancy, bool]
         return found, False
     values = _validated(data, by=by, today=today)
 
+    try:
+        pregnancy = _insert(pregnancy_id, data, values, digest=digest, by=by, today=today)
+    except _ActivePregnancyExists as exc:
+        if exc.pregnancy_id == pregnancy_id:  # our twin won the race
+            return _retried(pregnancy_id, facility_id=by.facility_id, digest=digest), False
+        raise active_pregnancy_conflict(exc.pregnancy_id, exc.facility_id, by=by) from None
+    # Ids only: no NIK, name or clinical detail ever reaches the logs.
+    logger.info(
+        "pregnancy %s registered at facility %s by user %s",
+        pregnancy.pk,
+        pregnancy.facility_id,
+        by.pk,
+    )
+    return pregnancy, True
+
+
+def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: date):
+    """The new pregnancy and the facility's record of its mother, in one transaction."""
     with transaction.atomic():
         try:
             # A savepoint: a lost race below rolls back to here and re-reads.
             with transaction.atomic():
-                mother = mother_upsert(values["mother"], given=values["mother_given"])
+                mother = mother_record_upsert(
+                    values["mother"],
+                    given=values["mother_given"],
+                    facility_id=by.facility_id,
+                    by=by,
+                )
                 active = (
-                    Pregnancy.objects.filter(mother=mother, status=PregnancyStatus.ACTIVE)
-                    .values_list("pk", flat=True)
+                    Pregnancy.objects.filter(person_id=mother.person_id, status=ACTIVE)
+                    .values_list("pk", "facility_id")
                     .first()
                 )
                 if active is not None:
-                    raise _ActivePregnancyExists(active)
+                    raise _ActivePregnancyExists(*active)
                 pregnancy = Pregnancy(
                     id=pregnancy_id,
                     mother=mother,
+                    person_id=mother.person_id,
                     facility_id=by.facility_id,
                     doctor_id=data.get("doctor"),
                     registered_by=by,
@@ -183,7 +211,8 @@ def pregnancy_register(*, data: dict, by, today: date) -> tuple[Pregnancy, bool]
             # Lost a race: the same request's twin inserted this id first, or another
             # registration made the mother's active pregnancy. Both are committed now.
             if found := _retried(pregnancy_id, facility_id=by.facility_id, digest=digest):
-                return found, False
+                # Our twin: the caller answers it as the retry it is (same id).
+                raise _ActivePregnancyExists(found.pk, found.facility_id) from None
             active = _active_for_nik(values["mother"]["nik"])
             if active is None:
                 # Nothing committed explains it. Re-raising would put PostgreSQL's DETAIL
@@ -196,33 +225,22 @@ def pregnancy_register(*, data: dict, by, today: date) -> tuple[Pregnancy, bool]
                     by.pk,
                 )
                 raise Conflict(RACED) from None
-            raise _conflict_active(active) from None
-        except _ActivePregnancyExists as exc:
-            if exc.pregnancy_id == pregnancy_id:  # our twin won the race
-                return _retried(pregnancy_id, facility_id=by.facility_id, digest=digest), False
-            raise _conflict_active(exc.pregnancy_id) from None
+            raise _ActivePregnancyExists(*active) from None
         audit_record(user=by, action=Action.CREATE, pregnancy_id=pregnancy.pk)
-    # Ids only: no NIK, name or clinical detail ever reaches the logs.
-    logger.info(
-        "pregnancy %s registered at facility %s by user %s",
-        pregnancy.pk,
-        pregnancy.facility_id,
-        by.pk,
-    )
-    return pregnancy, True
+        if others := other_facilities_of(mother.person_id, facility_id=by.facility_id):
+            audit_match(
+                user=by,
+                person_id=mother.person_id,
+                matched_facilities=others,
+                disclosed=Disclosed.NOTHING,
+                pregnancy_id=pregnancy.pk,
+            )
+    return pregnancy
 
 
 def _active_for_nik(nik: str):
     return (
-        Pregnancy.objects.filter(mother__nik=nik, status=PregnancyStatus.ACTIVE)
-        .values_list("pk", flat=True)
+        Pregnancy.objects.filter(person__nik=nik, status=ACTIVE)
+        .values_list("pk", "facility_id")
         .first()
-    )
-
-
-def _conflict_active(pregnancy_id) -> Conflict:
-    return Conflict(
-        "This mother already has an active pregnancy; record its outcome before "
-        "registering a new one.",
-        pregnancy=str(pregnancy_id),
     )

@@ -35,9 +35,11 @@ from pregnancies.services.common import (
 )
 from pregnancies.services.mothers import (
     CONTACT_FIELDS,
+    active_pregnancy_conflict,
     checked_birth_date,
     checked_nik,
-    nik_taken_by_another,
+    nik_taken_at_facility,
+    person_for_nik,
 )
 from pregnancies.signals import edd_changed
 
@@ -55,7 +57,8 @@ FROZEN_AFTER_OUTCOME = {
     "given_risk_factors": "risk_factors",
     "doctor_id": "doctor",
 }
-MOTHER_FROZEN_AFTER_OUTCOME = ("nik", "date_of_birth")
+# The mother's identity, by the record's attribute and the request's field.
+MOTHER_FROZEN_AFTER_OUTCOME = {"person_id": "nik", "date_of_birth": "date_of_birth"}
 CLOSED = (
     "The pregnancy has an outcome recorded; only the mother's name and contact details can change."
 )
@@ -65,7 +68,11 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
     """Apply a validated PATCH body to ``pregnancy``; RuleViolation (400) on bad input."""
     with transaction.atomic():
         pregnancy = Pregnancy.objects.select_for_update().get(pk=pregnancy.pk)
-        mother = Mother.objects.select_for_update().get(pk=pregnancy.mother_id)
+        mother = (
+            Mother.objects.select_related("person")
+            .select_for_update(of=("self",))
+            .get(pk=pregnancy.mother_id)
+        )
         before = {attr: getattr(pregnancy, attr) for attr in FROZEN_AFTER_OUTCOME}
         mother_before = {attr: getattr(mother, attr) for attr in MOTHER_FROZEN_AFTER_OUTCOME}
         errors = Errors()
@@ -97,9 +104,9 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
             }
             for field in sorted(changed):
                 errors.add(field, CLOSED)
-            for attr in MOTHER_FROZEN_AFTER_OUTCOME:
+            for attr, field in MOTHER_FROZEN_AFTER_OUTCOME.items():
                 if getattr(mother, attr) != mother_before[attr]:
-                    errors.add(attr, CLOSED, within="mother")
+                    errors.add(field, CLOSED, within="mother")
         errors.raise_if_any()
 
         if pregnancy.status == PregnancyStatus.ACTIVE:
@@ -107,12 +114,20 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
                 pregnancy, date_of_birth=mother.date_of_birth, today=today
             )
             apply_assessment(pregnancy, assessment)
+        if "person" in mother_changed:
+            _raise_if_active_elsewhere(mother, by=by)
         if mother_changed:
             try:
-                mother.save(update_fields=[*mother_changed, "updated_at"])
+                with transaction.atomic():
+                    mother.save(update_fields=[*mother_changed, "updated_at"])
+                    if "person" in mother_changed:
+                        # A corrected NIK moves every pregnancy of this record with it.
+                        Pregnancy.objects.filter(mother=mother).update(person=mother.person)
+                        pregnancy.person = mother.person
             except IntegrityError:
-                # Another mother took this NIK after nik_taken_by_another() looked. The
-                # error names the NIK, so it is neither re-raised nor logged.
+                # Another record took this NIK, or the person's active pregnancy was
+                # registered, after the checks looked. The error names the NIK, so it is
+                # neither re-raised nor logged.
                 logger.warning(
                     "update of pregnancy %s (mother %s) by user %s lost a race for the "
                     "mother's NIK; answered 409",
@@ -189,19 +204,25 @@ def _apply_mother(
     today: date,
     errors: Errors,
 ) -> list[str]:
-    """Set what was sent on ``mother``; the names of the fields that changed."""
-    nik = mother.nik
+    """Set what was sent on ``mother``; the names of the fields that changed.
+
+    A corrected NIK points the record at the person with that NIK ("person" changes);
+    it may not be the NIK of another record of the same facility.
+    """
+    old_nik = nik = mother.person.nik
     if "nik" in sent:
         nik = checked_nik(sent["nik"], errors)
         if nik is None:
             return []
-        if nik != mother.nik and nik_taken_by_another(nik, mother.pk):
+        if nik != old_nik and nik_taken_at_facility(
+            nik, facility_id=mother.facility_id, mother_id=mother.pk
+        ):
             errors.add("nik", "Another mother is registered with this NIK.", within="mother")
             return []
     dob = mother.date_of_birth
     if "date_of_birth" in sent:
         dob = checked_birth_date(nik, sent["date_of_birth"], today=today, errors=errors)
-    elif nik != mother.nik and nik_errors(nik, dob):
+    elif nik != old_nik and nik_errors(nik, dob):
         dob = checked_birth_date(nik, None, today=today, errors=errors)
     if dob is None:
         return []
@@ -209,15 +230,33 @@ def _apply_mother(
         field = "date_of_birth" if "date_of_birth" in sent else "nik"
         mother_age_errors(dob, pregnancy.edd, field=field, errors=errors)
 
-    wanted = {"nik": nik, "date_of_birth": dob}
+    wanted = {"date_of_birth": dob}
     wanted.update({f: sent[f] for f in ("full_name", *CONTACT_FIELDS) if f in sent})
     changed = []
+    if nik != old_nik:
+        mother.person = person_for_nik(nik)
+        changed.append("person")
     for field, value in wanted.items():
         value = "" if value is None else value
         if getattr(mother, field) != value:
             setattr(mother, field, value)
             changed.append(field)
     return changed
+
+
+def _raise_if_active_elsewhere(mother: Mother, *, by) -> None:
+    """A corrected NIK whose person has an active pregnancy on another record: 409, as
+    at registration, when this record has an active pregnancy too."""
+    if not Pregnancy.objects.filter(mother=mother, status=PregnancyStatus.ACTIVE).exists():
+        return
+    active = (
+        Pregnancy.objects.filter(person=mother.person, status=PregnancyStatus.ACTIVE)
+        .exclude(mother=mother)
+        .values_list("pk", "facility_id")
+        .first()
+    )
+    if active is not None:
+        raise active_pregnancy_conflict(*active, by=by)
 
 
 def _visits_still_inside(pregnancy: Pregnancy, data: dict, *, errors: Errors) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from pregnancies.models import Mother, Pregnancy
+from pregnancies.models import Mother, Person, Pregnancy
 
 _serial = itertools.count(1)
 
@@ -18,14 +18,17 @@ def make_pregnancy(
 ) -> Pregnancy:
     n = next(_serial)
     # 350921 = Sumbersari, Jember; born 17 Aug 1995, a woman (day + 40).
+    person = Person.objects.create(nik=f"350921570895{n:04d}")
     mother = Mother.objects.create(
-        nik=f"350921570895{n:04d}",
+        person=person,
+        facility=facility,
         full_name=f"Ibu Uji {n}",
         date_of_birth=date(1995, 8, 17),
         phone=f"+62812000{n:05d}",
     )
     return Pregnancy.objects.create(
         mother=mother,
+        person=person,
         facility=facility,
         doctor=doctor,
         registered_by=by,

@@ -120,7 +120,7 @@ def test_nothing_about_the_mother_leaves_the_service(sumbersari, ana, citra):
     text = f"{msg.title} {msg.body} {msg.data}"
     for personal in [
         mother.full_name,
-        mother.nik,
+        mother.person.nik,
         mother.phone,
         "2026-12-15",
         citra.full_name,

@@ -127,9 +127,19 @@ def test_the_trail_holds_ids_only(api, ana):
 
     stored = AuditEntry.objects.values().get()
 
-    assert set(stored) == {"id", "at", "user_id", "action", "target", "pregnancy_id", "object_id"}
+    assert set(stored) == {
+        "id",
+        "at",
+        "user_id",
+        "action",
+        "target",
+        "pregnancy_id",
+        "object_id",
+        "matched_facilities",
+        "disclosed",
+    }
     mother = Mother.objects.get()
-    assert mother.nik not in str(stored) and mother.full_name not in str(stored)
+    assert mother.person.nik not in str(stored) and mother.full_name not in str(stored)
 
 
 def test_the_django_admin_shows_the_trail_read_only_and_no_clinical_records(client, ana, api):

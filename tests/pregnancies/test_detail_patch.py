@@ -299,10 +299,16 @@ def test_a_doctor_of_the_facility_corrects_too(api, ana, sumbersari):
 
 def test_a_nik_taken_after_the_check_is_a_409_that_logs_no_nik(api, ana, caplog, monkeypatch):
     created = register(api(ana))
-    taken = register(api(ana), mother=mother(serial=99))["mother"]["nik"]
+    other = register(api(ana), mother=mother(serial=99), lmp=days_ago(270).isoformat())
+    taken = other["mother"]["nik"]
+    api(ana).post(
+        outcome(other["id"]),
+        {"kind": "live_birth", "date": days_ago(2).isoformat(), "babies_born_alive": 1},
+        format="json",
+    )
     # The other mother takes the NIK between the check and the save (a race): PostgreSQL
-    # refuses the save with "DETAIL: Key (nik)=(...) already exists".
-    monkeypatch.setattr(updates, "nik_taken_by_another", lambda nik, mother_id: False)
+    # refuses the save with "DETAIL: Key (person_id, facility_id)=(...) already exists".
+    monkeypatch.setattr(updates, "nik_taken_at_facility", lambda nik, **kwargs: False)
     client = api(ana)
     client.raise_request_exception = False
 
@@ -310,6 +316,6 @@ def test_a_nik_taken_after_the_check_is_a_409_that_logs_no_nik(api, ana, caplog,
 
     assert response.status_code == 409
     assert response.json() == {"detail": RACED}
-    assert Mother.objects.get(pk=created["mother"]["id"]).nik == created["mother"]["nik"]
+    assert Mother.objects.get(pk=created["mother"]["id"]).person.nik == created["mother"]["nik"]
     assert taken not in caplog.text
     assert [r.levelname for r in caplog.records if r.name == updates.__name__] == ["WARNING"]

@@ -12,7 +12,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from pregnancies.errors import RACED
-from pregnancies.models import AuditEntry, Mother, Pregnancy
+from pregnancies.models import AuditEntry, Mother, Person, Pregnancy
 from pregnancies.services import registration
 from tests.pregnancies.helpers import URL, body, days_ago, detail, mother, outcome, register
 
@@ -250,10 +250,16 @@ def test_a_unique_violation_no_re_read_explains_is_a_409_that_logs_no_nik(
     # The mother is known (no active pregnancy), but this request's upsert inserts her
     # again, as one that lost a race and read nothing back would: PostgreSQL refuses it
     # with "DETAIL: Key (nik)=(...) already exists".
-    Mother.objects.create(nik=nik, full_name="Siti Aminah", date_of_birth=date(1995, 8, 17))
-    monkeypatch.setattr(
-        registration, "mother_upsert", lambda values, *, given: Mother.objects.create(**values)
+    person = Person.objects.create(nik=nik)
+    Mother.objects.create(
+        person=person, facility=ana.facility, full_name="Siti", date_of_birth=date(1995, 8, 17)
     )
+
+    def insert_again(values, *, given, facility_id, by):
+        fields = {k: v for k, v in values.items() if k != "nik"}
+        return Mother.objects.create(person=person, facility_id=facility_id, **fields)
+
+    monkeypatch.setattr(registration, "mother_record_upsert", insert_again)
     client = api(ana)
     client.raise_request_exception = False
 

@@ -137,11 +137,12 @@ def test_it_reuses_the_mother_after_her_previous_pregnancy_ended(api, ana):
     assert Mother.objects.count() == 1
 
 
-def test_it_refuses_a_second_active_pregnancy_naming_the_first(api, ana, bayu):
+def test_it_refuses_a_second_active_pregnancy_naming_the_first(api, ana, citra):
     first = api(ana).post(URL, body(), format="json").json()
 
-    # Even from another facility (the mother moved): 409 with the active pregnancy's id.
-    response = api(bayu).post(URL, body(), format="json")
+    # Another member of the same facility: 409 with the active pregnancy's id. (Another
+    # facility learns only its name: tests/pregnancies/test_mother_per_facility.py.)
+    response = api(citra).post(URL, body(), format="json")
 
     assert response.status_code == 409
     assert response.json()["pregnancy"] == first["id"]

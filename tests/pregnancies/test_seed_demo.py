@@ -52,7 +52,7 @@ def test_it_seeds_a_realistic_regency(db):
     assert Outcome.objects.filter(mother_died=True).count() == 2
     assert Pregnancy.objects.exclude(status="active").count() == Outcome.objects.count()
     # Valid women's NIKs of Jember (35.09), district 01..31.
-    for nik, dob in Mother.objects.values_list("nik", "date_of_birth"):
+    for nik, dob in Mother.objects.values_list("person__nik", "date_of_birth"):
         assert nik.startswith("3509") and 1 <= int(nik[4:6]) <= 31
         assert nik_errors(nik, dob, require_female=True) == []
 
