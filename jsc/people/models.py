@@ -36,7 +36,9 @@ class Facility(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="facilities")
     # A facility that closed or merged: kept for its history, offered to no new staff.
-    active = models.BooleanField(default=True)
+    # A database default too, so rows written by code that predates the column (an older
+    # process during a deploy, a data migration's historical model) are active.
+    active = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         ordering = ["name"]

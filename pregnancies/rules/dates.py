@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 # All day-count limits live here (domain.md, "Pregnancy dates").
 PREGNANCY_DAYS = 280  # Naegele's rule as a day count: EDD = LMP + 280 days
 POST_TERM_DAYS = 294  # 42 weeks: post-term from this gestational age on
@@ -108,24 +110,25 @@ def check_dates(*, lmp: date | None, edd: date | None, today: date) -> dict[str,
     """
     errors: dict[str, list[str]] = {}
     if lmp is None and edd is None:
-        return {"lmp": ["Give lmp or edd."]}
+        return {"lmp": [_("Give lmp or edd.")]}
     if lmp is not None:
         if lmp > today:
-            errors.setdefault("lmp", []).append("The LMP cannot be in the future.")
+            errors.setdefault("lmp", []).append(_("The LMP cannot be in the future."))
         elif (today - lmp).days > MAX_LMP_AGE_DAYS:
             errors.setdefault("lmp", []).append(
-                f"The LMP cannot be more than 44 weeks ({MAX_LMP_AGE_DAYS} days) ago."
+                _("The LMP cannot be more than 44 weeks (%(days)d days) ago.")
+                % {"days": MAX_LMP_AGE_DAYS}
             )
     if edd is not None:
         if (today - edd).days > US_EDD_MAX_PAST_DAYS:
             errors.setdefault("edd", []).append(
-                f"The ultrasound EDD cannot be more than 4 weeks ({US_EDD_MAX_PAST_DAYS} days)"
-                " in the past."
+                _("The ultrasound EDD cannot be more than 4 weeks (%(days)d days) in the past.")
+                % {"days": US_EDD_MAX_PAST_DAYS}
             )
         elif (edd - today).days > US_EDD_MAX_AHEAD_DAYS:
             errors.setdefault("edd", []).append(
-                f"The ultrasound EDD cannot be more than 40 weeks ({US_EDD_MAX_AHEAD_DAYS} days)"
-                " ahead."
+                _("The ultrasound EDD cannot be more than 40 weeks (%(days)d days) ahead.")
+                % {"days": US_EDD_MAX_AHEAD_DAYS}
             )
     return errors
 

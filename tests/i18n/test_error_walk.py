@@ -148,12 +148,6 @@ CASES = [
         {"kind": "miscarriage", "date": "2999-01-01"},
     ),  # fmt: skip
     Case(
-        "ana",
-        "post",
-        "{outcome}",
-        {"kind": "live_birth", "date": "{today}", "babies_born_alive": 1},
-    ),  # fmt: skip
-    Case(
         "death date without death",
         "ana",
         "post",

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='facility',
             name='active',
-            field=models.BooleanField(default=True),
+            field=models.BooleanField(db_default=True, default=True),
         ),
         migrations.RunPython(detach_non_clinicians, migrations.RunPython.noop),
         migrations.AddConstraint(
