@@ -4,7 +4,7 @@
    recipient); the unique constraint makes it idempotent.
 2. ``claim``: take due deliveries with ``SELECT ... FOR UPDATE SKIP LOCKED`` and mark
    them ``sending`` in the same transaction, so a second worker, beat or retried task
-   never sees them (style.md, "claim before you act").
+   never sees them (docs/alerts.md, "Why it is built this way").
 3. Send through the back end, outside any transaction, then settle every delivery and
    write one DeliveryAttempt per call.
 

@@ -2,8 +2,8 @@
 
 For each risk band, the active rules for it are ordered by their offset from the EDD.
 A pregnancy is owed rule *r* when the most recent milestone that has come for it is
-*r* (domain.md, "catch-up": a late registration or a late scan gets only the latest
-milestone, not a burst of stale ones). That is an EDD window per (band, rule), so the
+*r* (catch-up, docs/domain.md, "Alerts to doctors": a late registration or a late scan
+gets only the latest milestone, not a burst of stale ones). That is an EDD window per (band, rule), so the
 whole scan is a fixed handful of indexed queries whatever the number of pregnancies.
 """
 
@@ -20,7 +20,8 @@ from notifications.models import Alert, AlertRule
 from pregnancies.models import Pregnancy, PregnancyStatus, RiskBand
 from pregnancies.rules.dates import PREGNANCY_DAYS, STALE_DAYS
 
-# A pregnancy past 44 weeks without an outcome is stale: no more alerts (domain.md).
+# A pregnancy past 44 weeks without an outcome is stale: no more alerts
+# (docs/domain.md, "Pregnancy dates").
 LAST_ALERT_DAY = STALE_DAYS - PREGNANCY_DAYS  # days after the EDD
 
 

@@ -49,7 +49,8 @@ def scan(*, today: date, now: datetime) -> ScanReport:
 
 
 def cancel_for_pregnancy(pregnancy_id) -> int:
-    """An outcome stops every pending alert of the pregnancy at once (domain.md)."""
+    """An outcome stops every pending alert of the pregnancy at once (docs/domain.md,
+    "Outcomes and maternal death")."""
     Delivery.objects.filter(alert__pregnancy_id=pregnancy_id, status__in=Delivery.OPEN).update(
         status=DeliveryStatus.CANCELLED
     )

@@ -1,4 +1,4 @@
-"""The cast every test shares (style.md): midwife Ana and Dr. Citra at Puskesmas
+"""The cast every test shares (docs/conventions.md, "Tests"): midwife Ana and Dr. Citra at Puskesmas
 Sumbersari, midwife Bayu at Puskesmas Patrang, Dinkes officer Dewi, admin Adi."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """NIK (Nomor Induk Kependudukan) checks for registering a mother.
 
 Layout: PPRRSS (province, regency, district) + DDMMYY (women: day + 40) + 4-digit
-serial (domain.md, "NIK"). The NIK is sensitive personal data, so no message
+serial (docs/domain.md, "NIK"). The NIK is sensitive personal data, so no message
 here ever contains it, and no log line anywhere does (logs carry ids only).
 
 python-stdnum's `validate` looks up only the province (its `id/loc` data has

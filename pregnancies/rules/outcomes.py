@@ -1,6 +1,6 @@
 """Outcome rules: which status an outcome gives, and what makes an outcome coherent.
 
-Source: domain.md, "Outcomes and maternal death". Pure functions; "today" is a parameter.
+Source: docs/domain.md, "Outcomes and maternal death". Pure functions; "today" is a parameter.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ DELIVERED_KINDS = frozenset({LIVE_BIRTH, STILLBIRTH})
 ENDED_KINDS = frozenset({MISCARRIAGE, ABORTION})
 
 # A maternal death is a death while pregnant or within 42 days of the end of the
-# pregnancy (WHO ICD definition, as domain.md quotes it).
+# pregnancy (WHO ICD definition, as docs/domain.md gives it).
 MATERNAL_DEATH_WINDOW_DAYS = 42
 
 
