@@ -3,8 +3,9 @@
 For each risk band, the active rules for it are ordered by their offset from the EDD.
 A pregnancy is owed rule *r* when the most recent milestone that has come for it is
 *r* (catch-up, docs/domain.md, "Alerts to doctors": a late registration or a late scan
-gets only the latest milestone, not a burst of stale ones). That is an EDD window per (band, rule), so the
-whole scan is a fixed handful of indexed queries whatever the number of pregnancies.
+gets only the latest milestone, not a burst of stale ones). That is an EDD window per
+(band, rule), so the whole scan is a fixed handful of indexed queries whatever the
+number of pregnancies.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from .base import PushMessage, PushOutcome, PushResult, oversize_result, token_h
 logger = logging.getLogger("notifications.push")
 
 # The contract's data keys (docs/alerts.md, "Why it is built this way"): opaque ids, the
-# milestone and the risk band, fine to log. Any other key is logged by name only, in case someone ever puts a
-# personal detail in it.
+# milestone and the risk band, fine to log. Any other key is logged by name only, in case
+# someone ever puts a personal detail in it.
 LOGGABLE_DATA_KEYS = frozenset({"alert_id", "pregnancy_id", "milestone", "risk_band"})
 
 _counter = itertools.count(1)
