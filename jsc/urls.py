@@ -11,11 +11,13 @@ from jsc.health import healthz
 from jsc.landing import landing
 from jsc.people.views import (
     AdminChangeViewSet,
+    DistrictListView,
     FacilityViewSet,
     MeView,
     ThrottledLoginView,
     ThrottledTokenObtainPairView,
     UserViewSet,
+    VillageListView,
 )
 
 router = DefaultRouter(trailing_slash=True)
@@ -28,6 +30,9 @@ api = [
     path("auth/token/", ThrottledTokenObtainPairView.as_view(), name="token"),
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
     path("me/", MeView.as_view(), name="me"),
+    path("districts/", DistrictListView.as_view(), name="districts"),
+    path("villages/", VillageListView.as_view(), name="villages"),
+    path("dashboard/", include("jsc.dashboard.api_urls")),
     path("", include(router.urls)),
     path("", include("pregnancies.urls")),
     path("", include("notifications.urls")),
@@ -39,6 +44,7 @@ urlpatterns = [
     path("api/v1/", include(api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("dashboard/", include("jsc.dashboard.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The admin signs in through the same guarded form.

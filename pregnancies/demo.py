@@ -18,10 +18,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from django.utils import timezone
 
-from jsc.people.models import Facility, Role, User
+from jsc.people.models import Facility, Role, User, Village
 from pregnancies.models import Pregnancy
 from pregnancies.rules.anc import DANGER_SIGNS
 from pregnancies.services import outcome_record, pregnancy_register, visit_record
@@ -60,6 +61,15 @@ class Staff:
     number: int  # PKM-NN
     midwife: User
     doctor: User | None
+
+
+@cache
+def _village_codes(district_id: int) -> list[str]:
+    return list(
+        Village.objects.filter(district_id=district_id)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
 
 
 def _staff() -> list[Staff]:
@@ -130,7 +140,8 @@ def _plan(index: int, staff: Staff, today: date) -> dict:
                 "full_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                 "date_of_birth": dob,
                 "phone": _phone(rng),
-                "village": rng.choice(VILLAGES),
+                # A village of the facility's district, by its Kemendagri code.
+                "village": rng.choice(_village_codes(staff.facility.district_id) or [""]),
                 "address": f"Dusun {rng.choice(VILLAGES)} RT {rng.randint(1, 9):02d}"
                 f"/RW {rng.randint(1, 9):02d}",
             },
@@ -204,6 +215,7 @@ def _record_outcome(
 
 def seed(stdout) -> None:
     today = timezone.localdate()
+    _village_codes.cache_clear()  # district ids differ from one database to the next
     staff = _staff()
     if not staff:
         stdout.write("Demo pregnancies: no demo puskesmas with a midwife; skipped.")

@@ -61,6 +61,11 @@ class Mother(models.Model):
     date_of_birth = models.DateField()
     phone = models.CharField(max_length=20, blank=True)
     village = models.CharField(max_length=100, blank=True)
+    # The regency's village ``village`` names, once places are loaded (docs/places.md);
+    # records made before keep only their text, listed for the health office to match.
+    village_place = models.ForeignKey(
+        "people.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     address = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -35,11 +35,13 @@ def pregnancies_visible_to(user) -> QuerySet[Pregnancy]:
 def pregnancies_for_display(user) -> QuerySet[Pregnancy]:
     """Visible pregnancies with what their answer needs in the same query.
 
-    The mother (the pregnancy's facility's record of her, with her NIK) and the outcome
-    (for the gestational age of a closed pregnancy) are
-    joined; facility, doctor and registered_by are answered as ids, so no join.
+    The mother (the pregnancy's facility's record of her, with her NIK and her village)
+    and the outcome (for the gestational age of a closed pregnancy) are joined; facility,
+    doctor and registered_by are answered as ids, so no join.
     """
-    return pregnancies_visible_to(user).select_related("mother__person", "outcome")
+    return pregnancies_visible_to(user).select_related(
+        "mother__person", "mother__village_place", "outcome"
+    )
 
 
 def visits_numbered(pregnancy_id) -> QuerySet[Visit]:

@@ -157,10 +157,27 @@ class MotherSerializer(serializers.ModelSerializer):
 
     nik = serializers.CharField(source="person.nik", read_only=True)
     age = serializers.SerializerMethodField()
+    village_code = serializers.CharField(
+        source="village_place.code",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Kemendagri code of the village; null for a village not matched yet.",
+    )
 
     class Meta:
         model = Mother
-        fields = ["id", "nik", "full_name", "date_of_birth", "age", "phone", "village", "address"]
+        fields = [
+            "id",
+            "nik",
+            "full_name",
+            "date_of_birth",
+            "age",
+            "phone",
+            "village",
+            "village_code",
+            "address",
+        ]
 
     def get_age(self, mother: Mother) -> int:
         return age_on(mother.date_of_birth, self.context["today"])

@@ -7,10 +7,11 @@ from functools import cache
 
 from django.contrib.auth.hashers import make_password
 
-from jsc.people.districts import load_districts
 from jsc.people.models import District, Facility, Role, User
+from jsc.people.places import places_load
 
 DEMO_PASSWORD = "jember-demo-2026"
+DEMO_REGENCY = "35.09"  # the demo is Jember's, whatever REGENCY_CODE says
 
 
 @dataclass
@@ -46,8 +47,10 @@ def _user(username: str, role: str, full_name: str, facility: Facility | None) -
 
 def seed_people() -> Summary:
     summary = Summary()
-    # The same loader as manage.py load_districts: the bundled Jember list.
-    for index, district in enumerate(load_districts().districts, start=1):
+    # The same loader as manage.py load_districts: Jember's districts and villages. The
+    # demo puskesmas are numbered in alphabetical order of their district (PKM-01 Ajung).
+    districts = sorted(places_load(regency_code=DEMO_REGENCY).districts, key=lambda d: d.name)
+    for index, district in enumerate(districts, start=1):
         name = district.name
         facility, _ = Facility.objects.get_or_create(
             code=f"PKM-{index:02d}",

@@ -10,8 +10,13 @@ from django.db.models import Q
 
 
 class District(models.Model):
-    """A kecamatan of the regency; facilities and dashboards group by it."""
+    """A kecamatan of the regency; facilities and dashboards group by it.
 
+    ``code`` is the Kemendagri code ("35.09.21"), set when the regency's places are
+    loaded (jsc/people/places.py); a district made from a list of names has none yet.
+    """
+
+    code = models.CharField(max_length=8, unique=True, null=True, blank=True)
     name = models.CharField(max_length=80, unique=True)
 
     class Meta:
@@ -19,6 +24,24 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Village(models.Model):
+    """A desa or kelurahan of the regency with its Kemendagri code ("35.09.21.1005").
+
+    Names are not unique: a name can occur in two districts (docs/places.md).
+    """
+
+    code = models.CharField(max_length=13, unique=True)
+    name = models.CharField(max_length=100)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="villages")
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [models.Index(fields=["name"], name="village_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
 
 
 class FacilityKind(models.TextChoices):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from jsc.people.models import AdminChange, District, Facility, Role, User
+from jsc.people.models import AdminChange, District, Facility, Role, User, Village
 
 
 class FacilitySerializer(serializers.ModelSerializer):
@@ -106,3 +106,19 @@ class AdminChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = AdminChange
         fields = ["id", "at", "by", "action", "target", "object_id", "changes"]
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["code", "name"]
+        read_only_fields = fields
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    district = DistrictSerializer(read_only=True)
+
+    class Meta:
+        model = Village
+        fields = ["code", "name", "district"]
+        read_only_fields = fields

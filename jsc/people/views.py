@@ -2,18 +2,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import LoginView
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework_simplejwt.views import TokenObtainPairView
 
+from jsc.params import reject_unknown
 from jsc.people.login_guard import count_failure, is_blocked
-from jsc.people.models import AdminChange, Facility, User
+from jsc.people.models import AdminChange, District, Facility, User, Village
 from jsc.people.permissions import IsAdminRole, ReadAnyWriteAdmin
 from jsc.people.serializers import (
     AdminChangeSerializer,
+    DistrictSerializer,
     FacilitySerializer,
     FacilityUpdateSerializer,
     MeSerializer,
@@ -21,6 +26,7 @@ from jsc.people.serializers import (
     UserCreateSerializer,
     UserSerializer,
     UserUpdateSerializer,
+    VillageSerializer,
 )
 from jsc.people.services import (
     facility_create,
@@ -144,3 +150,44 @@ class AdminChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AdminChangeSerializer
     permission_classes = [IsAdminRole]
     filterset_fields = ["target", "object_id", "by", "action"]
+
+
+class DistrictListView(generics.ListAPIView):
+    """The regency's districts (kecamatan) with their Kemendagri codes, by code."""
+
+    serializer_class = DistrictSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        reject_unknown(self.request.query_params, ())
+        return District.objects.order_by("code", "name")
+
+
+class VillageListView(generics.ListAPIView):
+    """The regency's villages (desa, kelurahan), by code; ``district`` by code or name."""
+
+    serializer_class = VillageSerializer
+    filter_backends: list = []
+    extra_query_params = ("district",)  # read in get_queryset (jsc/pagination.py)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("district", OpenApiTypes.STR, description="A district's code or name.")
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        reject_unknown(params, ("district",))
+        villages = Village.objects.select_related("district").order_by("code")
+        if "district" in params:
+            wanted = params["district"].strip()
+            district = District.objects.filter(Q(code=wanted) | Q(name__iexact=wanted)).first()
+            if district is None:
+                raise ValidationError(
+                    {"district": [_("No district of the regency has this code or name.")]}
+                )
+            villages = villages.filter(district=district)
+        return villages

@@ -10,7 +10,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from jsc.people.models import Facility
+from jsc.people.models import Facility, Village
+from jsc.people.places import VillageAmbiguous, VillageNotFound, places_loaded, village_find
 from pregnancies.audit import Disclosed, audit_match
 from pregnancies.errors import Conflict, Errors
 from pregnancies.models import Mother, Person, Pregnancy
@@ -50,6 +51,24 @@ def checked_birth_date(
     return date_of_birth
 
 
+def checked_village(raw: str | None, *, district_id, errors: Errors) -> tuple[str, Village | None]:
+    """The village's name to store and the regency's village it is (docs/places.md).
+
+    A code or an unambiguous name (a name shared by two districts is settled by the
+    facility's district). Before the regency's places are loaded the text is kept as it
+    came, unmatched. An unknown or ambiguous one adds to ``errors["mother"]["village"]``.
+    """
+    text = (raw or "").strip()
+    if not text or not places_loaded():
+        return text, None
+    try:
+        village = village_find(text, district_id=district_id)
+    except (VillageNotFound, VillageAmbiguous) as exc:
+        errors.add("village", str(exc), within="mother")
+        return text, None
+    return village.name, village
+
+
 def nik_taken_at_facility(nik: str, *, facility_id, mother_id) -> bool:
     """Whether another record of this facility carries the NIK (its own records only)."""
     return (
@@ -84,7 +103,9 @@ def mother_record_upsert(values: dict, *, given: set[str], facility_id, by) -> M
     if created:
         return mother
     changed = []
-    for field in ("full_name", "date_of_birth", *CONTACT_FIELDS):
+    # The matched village moves with the village text.
+    given = {*given, "village_place"} if "village" in given else given
+    for field in ("full_name", "date_of_birth", *CONTACT_FIELDS, "village_place"):
         if field in given and getattr(mother, field) != values[field]:
             setattr(mother, field, values[field])
             changed.append(field)

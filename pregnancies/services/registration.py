@@ -29,6 +29,7 @@ from pregnancies.services.mothers import (
     active_pregnancy_conflict,
     checked_birth_date,
     checked_nik,
+    checked_village,
     mother_record_upsert,
     other_facilities_of,
 )
@@ -117,6 +118,9 @@ def _validated(data: dict, *, by, today: date) -> dict:
     )
     unknown_factor_errors(data.get("risk_factors") or [], errors)
     doctor_errors(data.get("doctor"), by.facility_id, errors)
+    village, place = checked_village(
+        mother.get("village"), district_id=by.facility.district_id, errors=errors
+    )
     errors.raise_if_any()
     return {
         "mother": {
@@ -124,6 +128,8 @@ def _validated(data: dict, *, by, today: date) -> dict:
             "full_name": mother["full_name"],
             "date_of_birth": dob,
             **{f: mother.get(f) or "" for f in CONTACT_FIELDS},
+            "village": village,
+            "village_place": place,
         },
         # On a mother already known, only what this request gave is updated.
         "mother_given": {

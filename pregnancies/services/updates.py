@@ -40,6 +40,7 @@ from pregnancies.services.mothers import (
     active_pregnancy_conflict,
     checked_birth_date,
     checked_nik,
+    checked_village,
     nik_taken_at_facility,
     person_for_nik,
 )
@@ -234,6 +235,10 @@ def _apply_mother(
 
     wanted = {"date_of_birth": dob}
     wanted.update({f: sent[f] for f in ("full_name", *CONTACT_FIELDS) if f in sent})
+    if "village" in sent:
+        wanted["village"], place = checked_village(
+            sent["village"], district_id=pregnancy.facility.district_id, errors=errors
+        )
     changed = []
     if nik != old_nik:
         mother.person = person_for_nik(nik)
@@ -243,6 +248,9 @@ def _apply_mother(
         if getattr(mother, field) != value:
             setattr(mother, field, value)
             changed.append(field)
+    if "village" in sent and mother.village_place != place:
+        mother.village_place = place
+        changed.append("village_place")
     return changed
 
 

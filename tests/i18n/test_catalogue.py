@@ -1,6 +1,7 @@
-"""The Indonesian catalogue (locale/id) holds a translation for every message the code
-marks, keeps each message's placeholders, and its committed .mo is the .po compiled.
-`make run` reads the .mo, so a stale one would show English on a machine without gettext."""
+"""The Indonesian catalogues (locale/id, and any app's own locale/id) hold a translation
+for every message the code marks, keep each message's placeholders, and each committed
+.mo is its .po compiled. `make run` reads the .mo files, so a stale one would show
+English on a machine without gettext."""
 
 from __future__ import annotations
 
@@ -17,12 +18,19 @@ import pytest
 from tests.foundation.conftest import BASE_DIR
 
 LOCALE = BASE_DIR / "locale" / "id" / "LC_MESSAGES"
+CATALOGUES = sorted(
+    p for p in BASE_DIR.glob("**/locale/id/LC_MESSAGES/django.po") if ".venv" not in p.parts
+)
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{[^{}]*\}")
 
 
-@pytest.fixture(scope="module")
-def catalogue() -> polib.POFile:
-    return polib.pofile(str(LOCALE / "django.po"))
+@pytest.fixture(scope="module", params=CATALOGUES, ids=lambda p: str(p.relative_to(BASE_DIR)))
+def catalogue(request) -> polib.POFile:
+    return polib.pofile(str(request.param))
+
+
+def test_the_project_catalogue_is_among_them():
+    assert LOCALE / "django.po" in CATALOGUES
 
 
 def test_every_message_has_an_indonesian_translation(catalogue):
@@ -46,7 +54,8 @@ def test_every_translation_keeps_the_placeholders_of_its_message(catalogue):
 def test_the_committed_mo_is_the_po_compiled(catalogue, tmp_path):
     fresh = tmp_path / "django.mo"
     catalogue.save_as_mofile(str(fresh))
-    with (LOCALE / "django.mo").open("rb") as committed, fresh.open("rb") as compiled:
+    committed_mo = Path(catalogue.fpath).with_suffix(".mo")
+    with committed_mo.open("rb") as committed, fresh.open("rb") as compiled:
         committed_catalog = gettext.GNUTranslations(committed)._catalog
         compiled_catalog = gettext.GNUTranslations(compiled)._catalog
     # The header ("" key) carries creation dates, which differ between tools.
@@ -56,8 +65,8 @@ def test_the_committed_mo_is_the_po_compiled(catalogue, tmp_path):
     assert committed_catalog == compiled_catalog
 
 
-def test_the_catalogue_holds_every_message_the_code_marks(catalogue, tmp_path):
-    """`makemessages` on a copy of the code finds no message the catalogue lacks."""
+def test_the_catalogues_hold_every_message_the_code_marks(tmp_path):
+    """`makemessages` on a copy of the code finds no message the catalogues lack."""
     assert shutil.which("xgettext"), "GNU gettext is missing; run bin/ensure-test-deps"
     files = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
@@ -76,8 +85,9 @@ def test_the_catalogue_holds_every_message_the_code_marks(catalogue, tmp_path):
     )  # fmt: skip
     assert extracted.returncode == 0, extracted.stderr
     found = {e.msgid for e in polib.pofile(str(copy / "locale/id/LC_MESSAGES/django.po"))}
+    known = {e.msgid for path in CATALOGUES for e in polib.pofile(str(path))}
 
-    assert sorted(found - {e.msgid for e in catalogue}) == []
+    assert sorted(found - known) == []
 
 
 def test_the_service_answers_from_the_catalogue(client):

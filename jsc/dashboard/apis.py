@@ -1,0 +1,140 @@
+"""The health office's API: thin views over the selectors (docs/dashboard.md)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jsc.dashboard import params as p
+from jsc.dashboard.csv_export import CsvRenderer, high_risk_csv
+from jsc.dashboard.permissions import DashboardAccess
+from jsc.dashboard.selectors.alerts import alert_response
+from jsc.dashboard.selectors.high_risk import expected_deliveries, high_risk_due
+from jsc.dashboard.selectors.pws import pws_kia
+from jsc.dashboard.selectors.summary import dashboard_summary
+from jsc.dashboard.selectors.unmatched import unmatched_villages
+from jsc.dashboard.services import targets_answer, targets_save, year_checked
+from jsc.dashboard.services_places import mother_villages_match
+from jsc.params import reject_unknown
+from pregnancies.audit import audit_list
+
+
+def _param(name: str, kind=OpenApiTypes.STR, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, kind, description=description)
+
+
+YEAR = _param("year", OpenApiTypes.INT, "YYYY; this year when not given.")
+MONTH = _param("month", OpenApiTypes.INT, "1-12.")
+DISTRICT = _param("district", description="A district's Kemendagri code or name.")
+
+
+class DashboardApi(APIView):
+    permission_classes = [DashboardAccess]
+    allowed: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        reject_unknown(request.query_params, self.allowed)
+        self.today = timezone.localdate()
+
+
+class SummaryApi(DashboardApi):
+    allowed = ("year",)
+
+    @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        year = p.year_param(request.query_params, self.today)
+        return Response(dashboard_summary(year=year, today=self.today))
+
+
+class PwsKiaApi(DashboardApi):
+    allowed = ("year", "month", "district")
+
+    @extend_schema(parameters=[YEAR, MONTH, DISTRICT], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        q = request.query_params
+        year = p.year_param(q, self.today)
+        month = p.month_param(q, year=year, today=self.today, required=True)
+        district = p.district_param(q)
+        return Response(pws_kia(year=year, month=month, district=district))
+
+
+class TargetsApi(DashboardApi):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, year):
+        return Response(targets_answer(year_checked(year)))
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    def put(self, request, year):
+        year = year_checked(year)
+        targets_save(year=year, data=request.data, by=request.user)
+        return Response(targets_answer(year))
+
+
+class HighRiskApi(DashboardApi):
+    allowed = ("due_within_days", "district", "facility")
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    @extend_schema(
+        parameters=[
+            _param("due_within_days", OpenApiTypes.INT, "0-308; 14 when not given."),
+            DISTRICT,
+            _param("facility", description="A facility's id or code."),
+            _param("format", description="csv for a CSV file."),
+        ],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): str},
+    )
+    def get(self, request):
+        q = request.query_params
+        rows = high_risk_due(
+            today=self.today,
+            due_within_days=p.due_within_param(q),
+            district=p.district_param(q),
+            facility=p.facility_param(q),
+        )
+        # Names and phones were shown: one audit row per pregnancy, in one INSERT.
+        audit_list(user=request.user, pregnancy_ids=[r["pregnancy"] for r in rows])
+        if request.accepted_renderer.format == "csv":
+            return Response(
+                high_risk_csv(rows),
+                headers={
+                    "Content-Disposition": f'attachment; filename="high-risk-{self.today}.csv"'
+                },
+            )
+        return Response({"results": rows, "next": None, "count": len(rows)})
+
+
+class AlertResponseApi(DashboardApi):
+    allowed = ("year", "month")
+
+    @extend_schema(parameters=[YEAR, MONTH], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        q = request.query_params
+        year = p.year_param(q, self.today)
+        month = p.month_param(q, year=year, today=self.today)
+        return Response(alert_response(year=year, month=month))
+
+
+class ExpectedDeliveriesApi(DashboardApi):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response(expected_deliveries(today=self.today))
+
+
+class UnmatchedVillagesApi(DashboardApi):
+    """Mothers' village texts not matched to the regency's villages; POST matches one:
+    ``{"text": "<as typed>", "village": "<code or name>"}`` -> ``{"matched": n}``."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response({"results": unmatched_villages(), "next": None})
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        matched = mother_villages_match(text=data.get("text"), village=data.get("village"))
+        return Response({"matched": matched})

@@ -1,0 +1,66 @@
+"""The high-risk list as CSV: one header row, one row a pregnancy, no nested objects."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer
+
+HIGH_RISK_COLUMNS = (
+    ("pregnancy", lambda r: r["pregnancy"]),
+    ("full_name", lambda r: r["mother"]["full_name"]),
+    ("village", lambda r: r["mother"]["village"]),
+    ("village_code", lambda r: r["mother"]["village_code"] or ""),
+    ("district", lambda r: r["district"]),
+    ("phone", lambda r: r["mother"]["phone"]),
+    ("facility", lambda r: r["facility"]["name"]),
+    ("edd", lambda r: r["edd"]),
+    ("days_to_edd", lambda r: r["days_to_edd"]),
+    ("risk_band", lambda r: r["risk_band"]),
+    ("kspr_score", lambda r: r["kspr_score"]),
+    ("risk_factors", lambda r: " ".join(r["risk_factors"])),
+    ("birth_place", lambda r: r["birth_plan"]["place"]),
+    ("birth_attendant", lambda r: r["birth_plan"]["attendant"]),
+    ("referral", lambda r: r["birth_plan"]["referral"]),
+    ("doctor", lambda r: r["doctor"]["full_name"] if r["doctor"] else ""),
+    ("last_visit", lambda r: r["last_visit"] or ""),
+    ("unacknowledged_alerts", lambda r: r["unacknowledged_alerts"]),
+)
+
+
+def high_risk_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([name for name, _ in HIGH_RISK_COLUMNS])
+    for row in rows:
+        # A leading =, +, - or @ would run as a formula in a spreadsheet.
+        writer.writerow([_cell(get(row)) for _, get in HIGH_RISK_COLUMNS])
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+class CsvRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, str):
+            return data.encode("utf-8")
+        # Errors (400, 403) keep their JSON shape's words, one per line.
+        return "\n".join(f"{k}: {v}" for k, v in (data or {}).items()).encode("utf-8")

@@ -1,0 +1,133 @@
+"""High and very high risk mothers due soon, and the deliveries expected week by week."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Count, Max, Q
+
+from jsc.dashboard import rules
+from notifications.models import AlertStatus
+from pregnancies.models import Pregnancy, PregnancyStatus, RiskBand
+
+HIGH_BANDS = (RiskBand.HIGH, RiskBand.VERY_HIGH)
+
+
+def birth_plan(band: str) -> dict:
+    plan = rules.BIRTH_PLAN[band]
+    return {key: str(plan[key]) for key in ("place", "attendant", "referral")}
+
+
+def high_risk_due(*, today: date, due_within_days: int, district=None, facility=None) -> list[dict]:
+    """Active high and very high risk pregnancies with an EDD up to N days ahead (overdue
+    ones included: they are the most urgent), soonest first. One query."""
+    pregnancies = (
+        Pregnancy.objects.filter(
+            status=PregnancyStatus.ACTIVE,
+            risk_band__in=HIGH_BANDS,
+            edd__lte=today + timedelta(days=due_within_days),
+        )
+        .select_related("mother__village_place__district", "facility__district", "doctor")
+        .annotate(
+            last_visit=Max("visits__date"),
+            unacknowledged_alerts=Count(
+                "alerts",
+                filter=Q(
+                    alerts__acknowledged_at__isnull=True,
+                    alerts__escalated_from__isnull=True,
+                )
+                & ~Q(alerts__status=AlertStatus.CANCELLED),
+                distinct=True,
+            ),
+        )
+        .order_by("edd", "id")
+    )
+    if district is not None:
+        pregnancies = pregnancies.filter(
+            Q(mother__village_place__district=district)
+            | Q(mother__village_place__isnull=True, facility__district=district)
+        )
+    if facility is not None:
+        # TODO(issue 7): also the pregnancies referred to this facility, once Referral
+        # lands (the receiving hospital plans their births too).
+        pregnancies = pregnancies.filter(facility=facility)
+    rows = []
+    for p in pregnancies:
+        village = p.mother.village_place
+        rows.append(
+            {
+                "pregnancy": p.pk,
+                "mother": {
+                    "full_name": p.mother.full_name,
+                    "village": p.mother.village,
+                    "village_code": village.code if village else None,
+                    "phone": p.mother.phone,
+                },
+                "district": village.district.name if village else p.facility.district.name,
+                "facility": {"id": p.facility_id, "name": p.facility.name},
+                "edd": p.edd,
+                "days_to_edd": (p.edd - today).days,
+                "risk_band": p.risk_band,
+                "kspr_score": p.kspr_score,
+                "risk_factors": p.risk_factors,
+                "birth_plan": birth_plan(p.risk_band),
+                "doctor": None
+                if p.doctor is None
+                else {
+                    "id": p.doctor_id,
+                    "full_name": p.doctor.full_name,
+                },
+                "last_visit": p.last_visit,
+                "unacknowledged_alerts": p.unacknowledged_alerts,
+            }
+        )
+    return rows
+
+
+def expected_deliveries(*, today: date, weeks: int = rules.EXPECTED_DELIVERY_WEEKS) -> dict:
+    """Active pregnancies due in each of the next ``weeks`` weeks (week 1 starts today),
+    per facility and band. One grouped query.
+
+    TODO(issue 7): count a pregnancy referred (RDB) to a hospital at that hospital, once
+    Referral lands; until then at the facility that registered it.
+    """
+    end = today + timedelta(days=7 * weeks - 1)
+    rows = (
+        Pregnancy.objects.filter(status=PregnancyStatus.ACTIVE, edd__range=(today, end))
+        .values("facility_id", "facility__name", "risk_band", "edd")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    facilities: dict = {}
+    totals = [0] * weeks
+    for row in rows:
+        week = (row["edd"] - today).days // 7
+        entry = facilities.setdefault(
+            row["facility_id"],
+            {
+                "facility": {"id": row["facility_id"], "name": row["facility__name"]},
+                "weeks": [defaultdict(int) for _ in range(weeks)],
+            },
+        )
+        entry["weeks"][week][row["risk_band"]] += row["n"]
+        totals[week] += row["n"]
+    out = []
+    for entry in sorted(facilities.values(), key=lambda e: e["facility"]["name"]):
+        out.append(
+            {
+                "facility": entry["facility"],
+                "weeks": [
+                    {band: w.get(band, 0) for band in RiskBand.values} | {"total": sum(w.values())}
+                    for w in entry["weeks"]
+                ],
+            }
+        )
+    return {
+        "weeks": [
+            {"start": today + timedelta(days=7 * i), "end": today + timedelta(days=7 * i + 6)}
+            for i in range(weeks)
+        ],
+        "totals": totals,
+        "by_facility": out,
+    }

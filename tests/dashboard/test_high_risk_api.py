@@ -1,0 +1,100 @@
+"""GET /api/v1/dashboard/high-risk/: who is due soon, where she should deliver, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/dashboard/high-risk/"
+
+
+def test_it_lists_high_and_very_high_risk_mothers_due_within_n_days_soonest_first(api, dewi, data):
+    rows = api(dewi).get(URL, {"due_within_days": 14}).json()["results"]
+
+    assert [r["pregnancy"] for r in rows] == [str(data.i.pk), str(data.h.pk)]
+    post_term, due = rows
+    assert post_term["days_to_edd"] == -18
+    assert post_term["risk_band"] == "very_high"
+    assert post_term["birth_plan"] == {
+        "place": "rumah sakit",
+        "attendant": "dokter",
+        "referral": "rumah sakit",
+    }
+    # The escalation copy and the acknowledged alert do not count; the missed one does.
+    assert post_term["unacknowledged_alerts"] == 1
+    assert post_term["mother"]["village"] == "Kranjingan"
+    assert due["doctor"]["full_name"] == "dr. Dodi"
+    assert due["mother"]["village_code"] is None
+
+
+def test_it_speaks_english_when_asked(api, dewi, data):
+    rows = api(dewi).get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+
+    assert rows[0]["birth_plan"]["place"] == "hospital"
+
+
+def test_filters_by_district_facility_and_days(api, dewi, data, sumbersari):
+    assert len(api(dewi).get(URL, {"due_within_days": 120}).json()["results"]) == 4
+    patrang = api(dewi).get(URL, {"district": "Patrang"}).json()["results"]
+    assert [r["pregnancy"] for r in patrang] == [str(data.h.pk)]
+    here = api(dewi).get(URL, {"facility": str(sumbersari.pk)}).json()["results"]
+    assert [r["pregnancy"] for r in here] == [str(data.i.pk)]
+    assert last_visit_of_f(api, dewi) == "2026-03-05"
+
+
+def last_visit_of_f(api, user) -> str:
+    rows = api(user).get(URL, {"due_within_days": 60}).json()["results"]
+    return next(r["last_visit"] for r in rows if r["risk_band"] == "high" and r["last_visit"])
+
+
+def test_format_csv_answers_text_csv_with_a_header_row(api, dewi, data):
+    response = api(dewi).get(URL, {"format": "csv", "due_within_days": 14})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["pregnancy"] for r in rows] == [str(data.i.pk), str(data.h.pk)]
+    assert rows[0]["birth_place"] == "rumah sakit"
+    assert rows[1]["phone"].startswith("+62")
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"due_within_days": "-1"}, "due_within_days"),
+        ({"due_within_days": "soon"}, "due_within_days"),
+        ({"due_within_days": "400"}, "due_within_days"),
+        ({"district": "Atlantis"}, "district"),
+        ({"facility": "not-a-facility"}, "facility"),
+        ({"facilty": "x"}, "facilty"),
+    ],
+)
+def test_bad_input_answers_400_naming_it(api, dewi, params, field):
+    response = api(dewi).get(URL, params)
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_an_empty_database_answers_an_empty_list_and_a_header_only_csv(api, dewi):
+    assert api(dewi).get(URL).json()["results"] == []
+    response = api(dewi).get(URL, {"format": "csv"})
+    assert response.content.decode().splitlines()[0].startswith("pregnancy,full_name,")
+
+
+def test_a_midwife_is_refused(api, ana):
+    assert api(ana).get(URL).status_code == 403
+
+
+def test_each_listed_pregnancy_is_audited_as_read_by_the_officer(api, dewi, data):
+    from pregnancies.models import AuditEntry
+
+    api(dewi).get(URL, {"due_within_days": 14})
+
+    listed = AuditEntry.objects.filter(user=dewi, action="list")
+    assert sorted(map(str, listed.values_list("pregnancy_id", flat=True))) == sorted(
+        [str(data.i.pk), str(data.h.pk)]
+    )

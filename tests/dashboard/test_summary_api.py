@@ -1,0 +1,82 @@
+"""GET /api/v1/dashboard/summary/: the overview's numbers for the data set."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/dashboard/summary/"
+
+
+def test_it_counts_the_pregnancies_deaths_and_alerts_of_the_data_set(api, dewi, data):
+    body = api(dewi).get(URL, {"year": 2026}).json()
+
+    assert {
+        k: body[k]
+        for k in (
+            "active_pregnancies",
+            "high_risk",
+            "very_high_risk",
+            "due_next_14_days",
+            "post_term",
+        )
+    } == {
+        "active_pregnancies": 8,
+        "high_risk": 2,
+        "very_high_risk": 2,
+        "due_next_14_days": 1,
+        "post_term": 1,
+    }
+    # Twins in January and A's baby in February; J's death on 5 Jan counts in 2026.
+    assert (body["live_births"], body["maternal_deaths"]) == (3, 1)
+    assert body["mmr_per_100k_live_births"] == 33333.3
+    assert (body["alerts_sent"], body["alerts_acknowledged"]) == (4, 3)
+    assert body["median_hours_to_acknowledge"] == 2.0
+
+
+def test_a_death_in_january_after_a_birth_in_december_splits_across_the_years(api, dewi, data):
+    body = api(dewi).get(URL, {"year": 2025}).json()
+
+    assert (body["live_births"], body["maternal_deaths"]) == (1, 0)
+    assert body["mmr_per_100k_live_births"] == 0.0
+
+
+def test_by_district_uses_the_mothers_village_else_the_facilitys_district(api, dewi, data):
+    rows = {r["district"]: r for r in api(dewi).get(URL, {"year": 2026}).json()["by_district"]}
+
+    assert len(rows) == 31
+    assert rows["Sumbersari"]["active_pregnancies"] == 7
+    assert rows["Sumbersari"]["very_high_risk"] == 2
+    assert rows["Sumbersari"]["maternal_deaths"] == 1
+    assert rows["Patrang"]["active_pregnancies"] == 1
+    assert rows["Patrang"]["live_births"] == 2
+    assert rows["Ajung"]["active_pregnancies"] == 0
+
+
+def test_an_empty_database_answers_zeros_and_no_ratio(api, adi):
+    body = api(adi).get(URL).json()
+
+    assert body["active_pregnancies"] == 0
+    assert body["mmr_per_100k_live_births"] is None
+    assert body["median_hours_to_acknowledge"] is None
+    assert body["by_district"] == []
+
+
+@pytest.mark.parametrize("year", ["20x6", "1999", "-1", "2026.5"])
+def test_a_year_that_is_not_valid_answers_400_naming_it(api, dewi, year):
+    response = api(dewi).get(URL, {"year": year})
+
+    assert response.status_code == 400
+    assert "year" in response.json()
+
+
+def test_an_unknown_parameter_answers_400_naming_it(api, dewi):
+    response = api(dewi).get(URL, {"yaer": 2026})
+
+    assert response.status_code == 400
+    assert "yaer" in response.json()
+
+
+@pytest.mark.parametrize("who", ["ana", "citra"])
+def test_clinical_staff_are_refused(api, request, who):
+    assert api(request.getfixturevalue(who)).get(URL).status_code == 403
