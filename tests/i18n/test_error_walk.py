@@ -262,6 +262,12 @@ CASES = [
         "facility bad kind", "adi", "patch", "/api/v1/facilities/{sumbersari}/", {"kind": "spa"}
     ),  # fmt: skip
     Case("audit bad filter", "adi", "get", "/api/v1/audit/?since=soon"),
+    # Places, the health office's views
+    Case("unknown district", "ana", "get", "/api/v1/villages/?district=Atlantis"),
+    Case("midwife reads mothers across facilities", "ana", "get", "/api/v1/mothers/"),
+    Case("dashboard bad year", "dewi", "get", "/api/v1/dashboard/summary/?year=abc"),
+    Case("dashboard bad month", "dewi", "get", "/api/v1/dashboard/pws-kia/?year=2026&month=13"),
+    Case("dashboard for a midwife", "ana", "get", "/api/v1/dashboard/summary/?year=2026"),
 ]
 
 
