@@ -7,6 +7,7 @@ from datetime import UTC
 
 import django_filters as filters
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 
 from pregnancies.models import AuditEntry, Pregnancy, PregnancyStatus, RiskBand
@@ -63,16 +64,14 @@ class PregnancyFilter(filters.FilterSet):
     )
     facility = filters.UUIDFilter(field_name="facility_id")
     district = filters.CharFilter(
-        field_name="facility__district__name",
-        lookup_expr="iexact",
+        method="filter_district",
         max_length=SEARCH_MAX_LENGTH,
-        label="District (kecamatan) of the caring facility, by name",
+        label="District (kecamatan) of the caring facility, by Kemendagri code or name",
     )
     village = filters.CharFilter(
-        field_name="mother__village",
-        lookup_expr="iexact",
+        method="filter_village",
         max_length=SEARCH_MAX_LENGTH,
-        label="The mother's village, by name",
+        label="The mother's village, by Kemendagri code or name",
     )
     ordering = StableOrderingFilter(
         fields=["edd", "kspr_score", "created_at", "updated_at"],
@@ -82,6 +81,18 @@ class PregnancyFilter(filters.FilterSet):
     class Meta:
         model = Pregnancy
         fields = ["status", "risk_band", "facility"]
+
+    def filter_district(self, queryset, name, value: str):
+        value = value.strip()
+        return queryset.filter(
+            Q(facility__district__code=value) | Q(facility__district__name__iexact=value)
+        )
+
+    def filter_village(self, queryset, name, value: str):
+        value = value.strip()
+        return queryset.filter(
+            Q(mother__village_place__code=value) | Q(mother__village__iexact=value)
+        )
 
     def filter_search(self, queryset, name, value: str):
         """A whole NIK matches exactly; a NIK's first digits (at least

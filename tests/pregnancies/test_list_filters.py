@@ -35,6 +35,8 @@ def test_the_health_office_filters_by_the_facility_s_district(api, ana, dewi, ka
     assert ids(api(dewi).get(URL, {"district": "Sumbersari"})) == [sumbersari["id"]]
     assert ids(api(dewi).get(URL, {"district": "kalisat"})) == [in_kalisat["id"]]
     assert ids(api(dewi).get(URL, {"district": "Patrang"})) == []
+    District.objects.filter(name="Kalisat").update(code="35.09.12")
+    assert ids(api(dewi).get(URL, {"district": "35.09.12"})) == [in_kalisat["id"]]
 
 
 def test_it_filters_by_the_mother_s_village(api, ana):
