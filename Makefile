@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run manage test format install clean bench messages
+.PHONY: run manage test format install clean bench bench-quick messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,10 +39,17 @@ format: install
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3 db.sqlite3-*
 
-# Benchmarks report ratios against a baseline run side by side (see bench/).
+# Benchmarks report ratios against a baseline run side by side (bench/run.py).
+# They drop and re-create BENCH_DATABASE_URL (default jsc_bench on localhost).
+# bench: 1,000,000 active pregnancies, writes bench/results.md (about half an hour);
+# bench-quick: 50,000, writes bench/results-quick.md (under 10 minutes).
 bench: install
 	./bin/ensure-test-deps
-	$(PY) bench/scan_bench.py
+	$(PY) bench/run.py
+
+bench-quick: install
+	./bin/ensure-test-deps
+	$(PY) bench/run.py --quick
 
 # Refresh the Indonesian catalogue from the code (needs GNU gettext, a dev tool), then
 # compile it; the .po and the compiled .mo are both committed (see README).

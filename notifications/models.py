@@ -49,12 +49,16 @@ class Alert(models.Model):
     Status = AlertStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No single-column indexes on these three: the unique (pregnancy, milestone,
+    # recipient) index serves lookups by pregnancy, alert_inbox those by recipient, and
+    # nothing asks by milestone alone. Each index is written for every alert the scan
+    # inserts (hundreds of thousands on a first deploy; bench/results.md).
     pregnancy = models.ForeignKey(
-        "pregnancies.Pregnancy", on_delete=models.CASCADE, related_name="alerts"
+        "pregnancies.Pregnancy", on_delete=models.CASCADE, related_name="alerts", db_index=False
     )
-    milestone = models.SlugField(max_length=32)
+    milestone = models.SlugField(max_length=32, db_index=False)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts", db_index=False
     )
     # The EDD and band the alert was raised for (the pregnancy may change later).
     edd = models.DateField()

@@ -4,8 +4,15 @@ For each risk band, the active rules for it are ordered by their offset from the
 A pregnancy is owed rule *r* when the most recent milestone that has come for it is
 *r* (catch-up, docs/domain.md, "Alerts to doctors": a late registration or a late scan
 gets only the latest milestone, not a burst of stale ones). That is an EDD window per
-(band, rule), so the whole scan is a fixed handful of indexed queries whatever the
-number of pregnancies.
+(band, rule).
+
+The scan is one statement shape, written in SQL because Django has no INSERT ...
+SELECT: the windows as a VALUES list joined to the active pregnancies (read from the
+covering index ``preg_active_band_edd`` alone), the recipients, and a NOT EXISTS
+answered by the unique (pregnancy, milestone, recipient) index, so its cost follows the
+pregnancies in the windows, not the alert history. It runs once per slice of EDDs: a
+fixed number of statements, nothing loaded into Python, and no transaction holding a
+whole catch-up. bench/results.md has the figures.
 """
 
 from __future__ import annotations
@@ -14,10 +21,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection
+from django.utils import timezone
 
-from jsc.people.models import Role
-from notifications.models import Alert, AlertRule
+from jsc.people.models import Role, User
+from notifications.models import Alert, AlertRule, AlertStatus
 from pregnancies.models import Pregnancy, PregnancyStatus, RiskBand
 from pregnancies.rules.dates import PREGNANCY_DAYS, STALE_DAYS
 
@@ -58,71 +66,156 @@ def windows(rules: list[AlertRule], *, today: date) -> list[Window]:
     return result
 
 
-def _not_yet_alerted(milestone: str, recipient_ref: str):
-    return ~Exists(
-        Alert.objects.filter(
-            pregnancy=OuterRef("pk"), milestone=milestone, recipient=OuterRef(recipient_ref)
-        )
+# The catch-up is written in slices of this many days of EDD, each its own statement
+# (and, outside a transaction, its own commit): a first deploy or a new rule owes
+# hundreds of thousands of alerts at province scale. The windows span 12 weeks, so
+# about seven slices whatever the number of pregnancies.
+SLICE_DAYS = 14
+
+
+def _owed_select(ws: list[Window], first: date, last: date) -> tuple[str, list, list[str]]:
+    """SELECT of the rows owed in one slice of EDDs.
+
+    Its columns: pregnancy id, recipient id, milestone, urgent, EDD, risk band. A named
+    doctor counts while active and still at the pregnancy's facility (one who moved
+    could no longer open it); otherwise every active doctor of the facility is told.
+    The candidates are read once (``c``) for both kinds of recipient.
+    """
+    qn = connection.ops.quote_name
+    pg = connection.vendor == "postgresql"
+    # PostgreSQL types a VALUES list by its literals; SQLite keeps dates as ISO text.
+    day = "CAST(%s AS date)" if pg else "%s"
+    flag = "CAST(%s AS boolean)" if pg else "%s"
+
+    def d(value: date):
+        return value if pg else value.isoformat()
+
+    rows, params = [], []
+    for w in ws:
+        rows.append(f"(%s, {day}, {day}, %s, {flag})")
+        params += [w.band, d(w.earliest_edd), d(w.latest_edd), w.rule.milestone, w.rule.urgent]
+    pregnancy, user, alert = (
+        qn(Pregnancy._meta.db_table),
+        qn(User._meta.db_table),
+        qn(Alert._meta.db_table),
     )
+    doctor = Role.DOCTOR.value
+
+    def not_alerted(recipient: str) -> str:
+        return (
+            f"NOT EXISTS (SELECT 1 FROM {alert} a WHERE a.pregnancy_id = c.id"
+            f" AND a.milestone = c.milestone AND a.recipient_id = {recipient})"
+        )
+
+    columns = "c.milestone AS milestone, c.urgent AS urgent, c.edd AS edd, c.risk_band AS risk_band"
+    sql = (
+        f"WITH w (band, earliest, latest, milestone, urgent) AS (VALUES {', '.join(rows)}),"
+        " c AS ("
+        " SELECT p.id, p.doctor_id, p.facility_id, p.edd, p.risk_band, w.milestone, w.urgent,"
+        " n.id AS named"
+        f" FROM w JOIN {pregnancy} p ON p.risk_band = w.band"
+        " AND p.edd >= w.earliest AND p.edd <= w.latest"
+        f" LEFT JOIN {user} n ON n.id = p.doctor_id AND n.is_active AND n.role = %s"
+        " AND n.facility_id = p.facility_id"
+        f" WHERE p.status = %s AND p.edd >= {day} AND p.edd <= {day})"
+        f" SELECT c.id AS pregnancy_id, c.doctor_id AS recipient_id, {columns} FROM c"
+        f" WHERE c.named IS NOT NULL AND {not_alerted('c.doctor_id')}"
+        f" UNION ALL SELECT c.id AS pregnancy_id, r.id AS recipient_id, {columns} FROM c"
+        f" JOIN {user} r ON r.facility_id = c.facility_id AND r.is_active AND r.role = %s"
+        f" WHERE c.named IS NULL AND {not_alerted('r.id')}"
+    )
+    params += [doctor, PregnancyStatus.ACTIVE.value, d(first), d(last), doctor]
+    return sql, params, ["pregnancy_id", "recipient_id", "milestone", "urgent", "edd", "risk_band"]
+
+
+def owed_statements(*, today: date, slice_days: int | None = None):
+    """(sql, params, columns) of every SELECT the scan runs today: one per slice of
+    ``slice_days`` days of EDD (one slice when None)."""
+    ws = windows(list(AlertRule.objects.filter(active=True)), today=today)
+    if not ws:
+        return []
+    start, end = min(w.earliest_edd for w in ws), max(w.latest_edd for w in ws)
+    step = timedelta(days=slice_days or (end - start).days + 1)
+    statements = []
+    while start <= end:
+        last = min(start + step - timedelta(days=1), end)
+        statements.append(_owed_select(ws, start, last))
+        start = last + timedelta(days=1)
+    return statements
 
 
 def alerts_owed(*, today: date) -> list[Alert]:
     """Unsaved Alert rows for every (pregnancy, milestone, recipient) owed today.
 
-    Recipients: the pregnancy's named doctor when it names an active one, else every
-    active doctor of its facility.
+    For tests and inspection: the scan inserts them without loading them
+    (``record_owed_alerts``).
     """
-    rules = list(AlertRule.objects.filter(active=True))
-    owed: list[Alert] = []
-    for window in windows(rules, today=today):
-        candidates = Pregnancy.objects.filter(
-            status=PregnancyStatus.ACTIVE,
-            risk_band=window.band,
-            edd__gte=window.earliest_edd,
-            edd__lte=window.latest_edd,
-        )
-        # A named doctor counts while active and still at the pregnancy's facility (one who
-        # moved could no longer open it); otherwise the facility's doctors are told.
-        named = Q(
-            doctor__isnull=False,
-            doctor__is_active=True,
-            doctor__role=Role.DOCTOR,
-            doctor__facility=F("facility"),
-        )
-        to_named = (
-            candidates.filter(named)
-            .filter(_not_yet_alerted(window.rule.milestone, "doctor_id"))
-            .values_list("id", "doctor_id", "edd", "risk_band")
-        )
-        # One filter() call, so the staff join, its conditions and the OuterRef all
-        # refer to the same row (each call would add a join of its own).
-        to_facility = (
-            candidates.exclude(named)
-            .filter(
-                _not_yet_alerted(window.rule.milestone, "facility__staff__id"),
-                facility__staff__role=Role.DOCTOR,
-                facility__staff__is_active=True,
-            )
-            .values_list("id", "facility__staff__id", "edd", "risk_band")
-        )
-        for rows in (to_named, to_facility):
-            owed.extend(
+    owed = []
+    with connection.cursor() as cursor:
+        for sql, params, _ in owed_statements(today=today):
+            cursor.execute(sql, params)
+            owed += [
                 Alert(
                     id=uuid.uuid4(),
-                    pregnancy_id=pregnancy_id,
-                    recipient_id=recipient_id,
-                    milestone=window.rule.milestone,
-                    urgent=window.rule.urgent,
-                    edd=edd,
+                    # SQLite answers with hex text where PostgreSQL gives UUIDs.
+                    pregnancy_id=uuid.UUID(str(pregnancy_id)),
+                    recipient_id=uuid.UUID(str(recipient_id)),
+                    milestone=milestone,
+                    urgent=bool(urgent),
+                    edd=date.fromisoformat(edd) if isinstance(edd, str) else edd,
                     risk_band=band,
                 )
-                for pregnancy_id, recipient_id, edd, band in rows
-            )
+                for pregnancy_id, recipient_id, milestone, urgent, edd, band in cursor.fetchall()
+            ]
     return owed
 
 
+def _new_id_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "gen_random_uuid()"  # built in from PostgreSQL 13
+    return "lower(hex(randomblob(16)))"  # Django keeps a UUID in SQLite as 32 hex digits
+
+
+def _constant_columns(now) -> tuple[list[str], list]:
+    """Columns of a new alert that the SELECT does not give: its status, and every other
+    field's default as Django would write it (defaults live in Python, not the table)."""
+    from_select = {"id", "pregnancy_id", "recipient_id", "milestone", "urgent", "edd", "risk_band"}
+    columns, params = [], []
+    for field in Alert._meta.concrete_fields:
+        if field.attname in from_select:
+            continue
+        if field.attname == "status":
+            value = AlertStatus.PENDING.value
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        elif field.has_default():
+            value = field.get_default()
+        else:
+            continue  # nullable without a default: NULL, as Django would write it
+        columns.append(field.column)
+        params.append(field.get_db_prep_save(value, connection))
+    return columns, params
+
+
 def record_owed_alerts(*, today: date) -> int:
-    """Write the owed alerts; the unique constraint settles any race between scans."""
-    owed = alerts_owed(today=today)
-    Alert.objects.bulk_create(owed, batch_size=1000, ignore_conflicts=True)
-    return len(owed)
+    """Insert the owed alerts straight from their SELECTs; return how many were new.
+
+    The unique constraint settles any race between two scans (ON CONFLICT DO NOTHING).
+    """
+    qn = connection.ops.quote_name
+    constant, constant_params = _constant_columns(timezone.now())
+    inserted = 0
+    with connection.cursor() as cursor:
+        for sql, params, columns in owed_statements(today=today, slice_days=SLICE_DAYS):
+            names = ", ".join(qn(c) for c in ["id", *columns, *constant])
+            values = ", ".join(
+                [_new_id_sql(), *(f"o.{qn(c)}" for c in columns)] + ["%s"] * len(constant)
+            )
+            cursor.execute(
+                f"INSERT INTO {qn(Alert._meta.db_table)} ({names})"
+                f" SELECT {values} FROM ({sql}) AS o WHERE true"
+                " ON CONFLICT DO NOTHING",
+                [*constant_params, *params],
+            )
+            inserted += cursor.rowcount
+    return inserted

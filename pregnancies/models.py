@@ -169,10 +169,13 @@ class Pregnancy(models.Model):
             models.Index(fields=["facility", "updated_at"], name="preg_facility_updated"),
             # The alert scan and the regency-wide views: active pregnancies by EDD.
             models.Index(fields=["edd"], condition=Q(status="active"), name="preg_active_edd"),
-            # The health office's regency-wide high-risk lists (risk_band filter, by EDD).
+            # The health office's regency-wide high-risk lists (risk_band filter, by EDD),
+            # and the alert scan's windows: with id, facility and doctor included, a window is
+            # read from the index alone, not from heap pages spread over the whole table.
             models.Index(
                 fields=["risk_band", "edd"],
                 condition=Q(status="active"),
+                include=["id", "facility", "doctor"],
                 name="preg_active_band_edd",
             ),
             # status filter within a facility (delivered/ended lists), by EDD.

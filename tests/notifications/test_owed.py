@@ -234,3 +234,25 @@ def test_a_named_doctor_who_moved_to_another_facility_is_replaced_by_the_facilit
     )
 
     assert owed_milestones() == [(pregnancy.id, "edd_minus_7", citra.id)]
+
+
+def test_recording_inserts_from_the_select_in_a_fixed_number_of_queries(ana, citra, sumbersari):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def record_queries(today) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            recorded = record_owed_alerts(today=today)
+        return recorded, len(ctx.captured_queries)
+
+    make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7))
+    one, few = record_queries(TODAY)
+    for days in range(0, 60, 2):
+        make_pregnancy(
+            facility=sumbersari, by=ana, edd=TODAY + timedelta(days=days), risk_band="high"
+        )
+    many, more = record_queries(TODAY)
+
+    assert (one, many) == (1, 29)  # EDD 58 days ahead: nothing owed yet
+    assert more == few
+    assert Alert.objects.filter(recipient=citra, status="pending").count() == 30

@@ -1,0 +1,1 @@
+"""Benchmarks: each a ratio against a baseline run side by side (bench/run.py)."""

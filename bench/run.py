@@ -1,0 +1,127 @@
+"""``make bench`` / ``make bench-quick``: seed with COPY, run every benchmark, print a
+table and write bench/results.md.
+
+    python bench/run.py            # 1,000,000 active pregnancies
+    python bench/run.py --quick    # 50,000, fewer rounds, shorter load runs (< 10 min)
+    python bench/run.py --national # 5,000,000
+
+Environment: BENCH_DATABASE_URL (dropped and re-created; its name must start with
+jsc_bench), N (pregnancies), ROUNDS, ONLY (comma-separated: scan,dispatch,http),
+RESULTS (where to write; default bench/results.md, or bench/results-quick.md with
+--quick).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    national = "--national" in sys.argv
+    n = int(os.environ.get("N", 50_000 if quick else 5_000_000 if national else 1_000_000))
+    rounds = int(os.environ.get("ROUNDS", 3))
+    only = set(filter(None, os.environ.get("ONLY", "scan,dispatch,http").split(",")))
+    default_results = "results-quick.md" if quick else "results.md"
+    out = Path(os.environ.get("RESULTS", Path(__file__).parent / default_results))
+    started = time.monotonic()
+    report: dict = {
+        "mode": "quick" if quick else "national" if national else "full",
+        "n": n,
+        "rounds": rounds,
+        "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_before": os.getloadavg(),
+    }
+
+    print(f"bench: {n:,} active pregnancies, {rounds} rounds, database {common.database_name()}")
+    common.recreate_database()
+    common.setup_django()
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    t = time.monotonic()
+    common.seed_registry(n, today=today)
+    report["seed_s"] = time.monotonic() - t
+    print(f"seeded with COPY in {report['seed_s']:.0f} s")
+
+    if "scan" in only:
+        from bench import scan_bench
+
+        report["scan"] = scan_bench.run(
+            rounds=rounds, today=today, history=int(os.environ.get("HISTORY", n // 4))
+        )
+        report["scan_plan"] = scan_bench.explain(today)
+        print_scan(report["scan"])
+        keep(report, out)
+    if "dispatch" in only:
+        from bench import dispatch_bench
+
+        report["dispatch"] = dispatch_bench.run(
+            alerts=int(os.environ.get("ALERTS", 2_000 if quick else 10_000)), rounds=rounds
+        )
+        print_dispatch(report["dispatch"])
+        keep(report, out)
+    if "http" in only:
+        from bench import http_bench
+
+        report["http"] = http_bench.run(
+            seconds=float(os.environ.get("SECONDS", 4 if quick else 10))
+        )
+        print_http(report["http"])
+
+    report["load_after"] = os.getloadavg()
+    report["minutes"] = (time.monotonic() - started) / 60
+    report["machine"] = common.machine()
+    from bench.results import render
+
+    keep(report, out)
+    out.write_text(render(report))
+    print(f"wrote {out} ({report['minutes']:.1f} min)")
+
+
+def keep(report: dict, out: Path) -> None:
+    """What is measured so far, as JSON beside the results: a later failure loses nothing."""
+    import json
+
+    out.with_suffix(".json").write_text(json.dumps(report, indent=1, default=str) + "\n")
+
+
+def print_scan(rows: list[dict]) -> None:
+    print(f"{'scan':<58} {'raw s':>7} {'ours s':>7} {'ratio':>6} {'queries':>7} {'MiB':>6}")
+    for r in rows:
+        print(
+            f"{r['name']:<58} {r['raw_s']:>7.2f} {r['scan_s']:>7.2f} {r['ratio']:>5.2f}x"
+            f" {r['queries']:>7} {r['scan_peak_mib']:>6.1f}"
+        )
+
+
+def print_dispatch(r: dict) -> None:
+    print(
+        f"dispatch {r['alerts']:,} alerts, {r['threads']} threads: bare {r['bare_rate']:.0f}/s,"
+        f" pipeline {r['ours_rate']:.0f}/s, ratio {r['ratio']:.2f}x"
+    )
+
+
+def print_http(rows: list[dict]) -> None:
+    print(
+        f"{'endpoint':<14} {'clients':>7} {'ours rps':>9} {'bare rps':>9} {'ratio':>6}"
+        f" {'p50 ms':>7} {'p99 ms':>7} {'bare p99':>8}"
+    )
+    for r in rows:
+        print(
+            f"{r['endpoint']:<14} {r['clients']:>7} {r['ours']['rps']:>9.1f}"
+            f" {r['bare']['rps']:>9.1f} {r['ratio']:>5.2f}x {r['ours']['p50_ms']:>7.0f}"
+            f" {r['ours']['p99_ms']:>7.0f} {r['bare']['p99_ms']:>8.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
