@@ -221,10 +221,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two fields named "kind" (a facility's, an outcome's): one name each.
+    # Choice sets whose field names ("action", "kind") other models use too.
     "ENUM_NAME_OVERRIDES": {
         "FacilityKindEnum": "jsc.people.models.FacilityKind",
         "OutcomeKindEnum": "pregnancies.models.OutcomeKind",
+        "AckActionEnum": "notifications.models.AckAction",
+        "ReferralKindEnum": "pregnancies.models.ReferralKind",
     },
 }
 
@@ -287,6 +289,8 @@ if not re.fullmatch(r"[0-9]{2}\.[0-9]{2}", REGENCY_CODE):
 
 ALERT_SCAN_INTERVAL_SECONDS = env_int("ALERT_SCAN_INTERVAL_SECONDS", 900)
 ESCALATION_HOURS = env_int("ESCALATION_HOURS", 24)
+# An unacknowledged danger_sign alert (an urgent visit) goes to the health office sooner.
+DANGER_SIGN_ESCALATION_HOURS = env_int("DANGER_SIGN_ESCALATION_HOURS", 2)
 FIREBASE_CREDENTIALS = os.environ.get("FIREBASE_CREDENTIALS", "")
 FCM_ENDPOINT = os.environ.get("FCM_ENDPOINT", "https://fcm.googleapis.com")
 FCM_MAX_WORKERS = env_int("FCM_MAX_WORKERS", 8)

@@ -1,4 +1,6 @@
-"""Very-high-risk alerts nobody acknowledged in time go to the health office, once."""
+"""Alerts nobody acknowledged in time go to the health office, once: very-high-risk
+milestones after ESCALATION_HOURS, danger_sign alerts (urgent visits) after
+DANGER_SIGN_ESCALATION_HOURS."""
 
 from __future__ import annotations
 
@@ -6,11 +8,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from jsc.people.models import Role, User
 from notifications.models import Alert, AlertStatus
 from pregnancies.models import PregnancyStatus, RiskBand
+from pregnancies.rules.urgent import DANGER_SIGN_MILESTONE
 
 
 def escalate(*, now: datetime, limit: int = 1000) -> int:
@@ -22,11 +25,19 @@ def escalate(*, now: datetime, limit: int = 1000) -> int:
     (pregnancy, milestone, recipient) constraint keeps the copies to one per officer.
     """
     cutoff = now - timedelta(hours=settings.ESCALATION_HOURS)
+    danger_cutoff = now - timedelta(hours=settings.DANGER_SIGN_ESCALATION_HOURS)
+    # A danger_sign alert is answered per visit; a milestone per pregnancy (visit null).
     answered = Alert.objects.filter(
+        Q(visit=OuterRef("visit")) | Q(visit__isnull=True),
         pregnancy=OuterRef("pregnancy"),
         milestone=OuterRef("milestone"),
         acknowledged_at__isnull=False,
     )
+    due = Q(
+        ~Q(milestone=DANGER_SIGN_MILESTONE),
+        risk_band=RiskBand.VERY_HIGH,
+        created_at__lte=cutoff,
+    ) | Q(milestone=DANGER_SIGN_MILESTONE, created_at__lte=danger_cutoff)
     officers = list(
         User.objects.filter(role=Role.HEALTH_OFFICE, is_active=True).values_list("id", flat=True)
     )
@@ -38,11 +49,10 @@ def escalate(*, now: datetime, limit: int = 1000) -> int:
         overdue = list(
             Alert.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
-                risk_band=RiskBand.VERY_HIGH,
+                due,
                 escalated_from__isnull=True,
                 escalated_at__isnull=True,
                 acknowledged_at__isnull=True,
-                created_at__lte=cutoff,
                 pregnancy__status=PregnancyStatus.ACTIVE,
             )
             .exclude(status=AlertStatus.CANCELLED)
@@ -62,6 +72,10 @@ def escalate(*, now: datetime, limit: int = 1000) -> int:
                 urgent=True,
                 escalated_from=alert,
                 escalated_at=now,
+                visit_id=alert.visit_id,
+                late=alert.late,
+                # A late visit's alert stays out of pushes for the officers too.
+                status=AlertStatus.UNDELIVERED if alert.late else AlertStatus.PENDING,
             )
             for alert in overdue
             for officer in officers

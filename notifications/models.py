@@ -45,8 +45,18 @@ class AlertStatus(models.TextChoices):
     CANCELLED = "cancelled", "Dibatalkan"
 
 
+class AckAction(models.TextChoices):
+    """What the doctor did about an alert (docs/alerts-urgent.md, "Acknowledging")."""
+
+    CALLED = "called", "Menelepon bidan atau ibu"
+    VISITED = "visited", "Mengunjungi ibu"
+    REFERRED = "referred", "Merujuk"
+    NO_ACTION = "no_action", "Tidak ada tindakan"
+
+
 class Alert(models.Model):
     Status = AlertStatus
+    Action = AckAction
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No single-column indexes on these three: the unique (pregnancy, milestone,
@@ -76,13 +86,36 @@ class Alert(models.Model):
     escalated_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="escalations"
     )
+    # A danger_sign alert: the urgent visit that raised it (milestones have none).
+    visit = models.ForeignKey(
+        "pregnancies.Visit", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    # The visit reached the server more than 72 hours after its date: inbox only.
+    late = models.BooleanField(default=False)
+    # What the doctor did, given when acknowledging.
+    action = models.CharField(max_length=10, choices=AckAction.choices, blank=True, default="")
+    note = models.CharField(max_length=500, blank=True, default="")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             # "Each (pregnancy, milestone, recipient) is alerted at most once, ever."
             models.UniqueConstraint(
-                fields=["pregnancy", "milestone", "recipient"], name="alert_once_per_recipient"
+                fields=["pregnancy", "milestone", "recipient"],
+                condition=Q(visit__isnull=True),
+                name="alert_once_per_recipient",
+            ),
+            # An urgent visit raises one alert per recipient, however often it is retried.
+            models.UniqueConstraint(
+                fields=["visit", "recipient"],
+                condition=Q(visit__isnull=False),
+                name="alert_once_per_visit_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=["", *AckAction.values]), name="alert_action_known"
             ),
             models.CheckConstraint(
                 condition=Q(status__in=AlertStatus.values), name="alert_status_known"
@@ -90,6 +123,9 @@ class Alert(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="alert_inbox"),
+            # Cancelling, re-planning and escalation ask by pregnancy (and milestone); the
+            # unique index on those columns is partial (milestones only), so it cannot.
+            models.Index(fields=["pregnancy", "milestone"], name="alert_pregnancy_milestone"),
             models.Index(fields=["status"], condition=Q(status="pending"), name="alert_pending"),
             # Escalation asks: unacknowledged, not yet escalated, oldest first.
             models.Index(
@@ -101,6 +137,10 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"Alert {self.id} ({self.milestone})"
+
+    @property
+    def action_or_none(self) -> str | None:
+        return self.action or None
 
 
 TOKEN_MAX_LENGTH = 1024

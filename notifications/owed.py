@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from jsc.people.models import Role, User
 from notifications.models import Alert, AlertRule, AlertStatus
-from pregnancies.models import Pregnancy, PregnancyStatus, RiskBand
+from pregnancies.models import Pregnancy, PregnancyStatus, Referral, RiskBand
 from pregnancies.rules.dates import PREGNANCY_DAYS, STALE_DAYS
 
 # A pregnancy past 44 weeks without an outcome is stale: no more alerts
@@ -73,13 +73,18 @@ def windows(rules: list[AlertRule], *, today: date) -> list[Window]:
 SLICE_DAYS = 14
 
 
-def _owed_select(ws: list[Window], first: date, last: date) -> tuple[str, list, list[str]]:
+def _owed_select(
+    ws: list[Window], first: date, last: date, pregnancy_ids=None
+) -> tuple[str, list, list[str]]:
     """SELECT of the rows owed in one slice of EDDs.
 
     Its columns: pregnancy id, recipient id, milestone, urgent, EDD, risk band. A named
     doctor counts while active and still at the pregnancy's facility (one who moved
     could no longer open it); otherwise every active doctor of the facility is told.
-    The candidates are read once (``c``) for both kinds of recipient.
+    The candidates are read once (``c``) for both kinds of recipient. Every active doctor
+    of each facility the pregnancy was referred to is told too (docs/alerts-urgent.md).
+    ``pregnancy_ids`` narrows it to a few pregnancies: the urgent path after a
+    registration, an edit or a referral.
     """
     qn = connection.ops.quote_name
     pg = connection.vendor == "postgresql"
@@ -94,19 +99,29 @@ def _owed_select(ws: list[Window], first: date, last: date) -> tuple[str, list, 
     for w in ws:
         rows.append(f"(%s, {day}, {day}, %s, {flag})")
         params += [w.band, d(w.earliest_edd), d(w.latest_edd), w.rule.milestone, w.rule.urgent]
-    pregnancy, user, alert = (
+    pregnancy, user, alert, referral = (
         qn(Pregnancy._meta.db_table),
         qn(User._meta.db_table),
         qn(Alert._meta.db_table),
+        qn(Referral._meta.db_table),
     )
     doctor = Role.DOCTOR.value
 
     def not_alerted(recipient: str) -> str:
         return (
             f"NOT EXISTS (SELECT 1 FROM {alert} a WHERE a.pregnancy_id = c.id"
-            f" AND a.milestone = c.milestone AND a.recipient_id = {recipient})"
+            f" AND a.milestone = c.milestone AND a.recipient_id = {recipient}"
+            # visit_id IS NULL: the milestones' unique index is partial (danger_sign
+            # alerts, one per visit, have their own); this lets it answer.
+            " AND a.visit_id IS NULL)"
         )
 
+    narrow = ""
+    narrow_params: list = []
+    if pregnancy_ids is not None:
+        pk = Pregnancy._meta.pk
+        narrow = f" AND p.id IN ({', '.join(['%s'] * len(pregnancy_ids))})"
+        narrow_params = [pk.get_db_prep_value(i, connection) for i in pregnancy_ids]
     columns = "c.milestone AS milestone, c.urgent AS urgent, c.edd AS edd, c.risk_band AS risk_band"
     sql = (
         f"WITH w (band, earliest, latest, milestone, urgent) AS (VALUES {', '.join(rows)}),"
@@ -117,34 +132,46 @@ def _owed_select(ws: list[Window], first: date, last: date) -> tuple[str, list, 
         " AND p.edd >= w.earliest AND p.edd <= w.latest"
         f" LEFT JOIN {user} n ON n.id = p.doctor_id AND n.is_active AND n.role = %s"
         " AND n.facility_id = p.facility_id"
-        f" WHERE p.status = %s AND p.edd >= {day} AND p.edd <= {day})"
+        f" WHERE p.status = %s AND p.edd >= {day} AND p.edd <= {day}{narrow})"
         f" SELECT c.id AS pregnancy_id, c.doctor_id AS recipient_id, {columns} FROM c"
         f" WHERE c.named IS NOT NULL AND {not_alerted('c.doctor_id')}"
         f" UNION ALL SELECT c.id AS pregnancy_id, r.id AS recipient_id, {columns} FROM c"
         f" JOIN {user} r ON r.facility_id = c.facility_id AND r.is_active AND r.role = %s"
         f" WHERE c.named IS NULL AND {not_alerted('r.id')}"
+        f" UNION ALL SELECT c.id AS pregnancy_id, r.id AS recipient_id, {columns} FROM c"
+        f" JOIN {user} r ON r.is_active AND r.role = %s AND r.facility_id IN"
+        f" (SELECT f.to_facility_id FROM {referral} f WHERE f.pregnancy_id = c.id)"
+        f" WHERE {not_alerted('r.id')}"
     )
-    params += [doctor, PregnancyStatus.ACTIVE.value, d(first), d(last), doctor]
+    params += [
+        doctor,
+        PregnancyStatus.ACTIVE.value,
+        d(first),
+        d(last),
+        *narrow_params,
+        doctor,
+        doctor,
+    ]
     return sql, params, ["pregnancy_id", "recipient_id", "milestone", "urgent", "edd", "risk_band"]
 
 
-def owed_statements(*, today: date, slice_days: int | None = None):
+def owed_statements(*, today: date, slice_days: int | None = None, pregnancy_ids=None):
     """(sql, params, columns) of every SELECT the scan runs today: one per slice of
     ``slice_days`` days of EDD (one slice when None)."""
     ws = windows(list(AlertRule.objects.filter(active=True)), today=today)
-    if not ws:
+    if not ws or pregnancy_ids == []:
         return []
     start, end = min(w.earliest_edd for w in ws), max(w.latest_edd for w in ws)
     step = timedelta(days=slice_days or (end - start).days + 1)
     statements = []
     while start <= end:
         last = min(start + step - timedelta(days=1), end)
-        statements.append(_owed_select(ws, start, last))
+        statements.append(_owed_select(ws, start, last, pregnancy_ids))
         start = last + timedelta(days=1)
     return statements
 
 
-def alerts_owed(*, today: date) -> list[Alert]:
+def alerts_owed(*, today: date, pregnancy_ids=None) -> list[Alert]:
     """Unsaved Alert rows for every (pregnancy, milestone, recipient) owed today.
 
     For tests and inspection: the scan inserts them without loading them
@@ -152,7 +179,7 @@ def alerts_owed(*, today: date) -> list[Alert]:
     """
     owed = []
     with connection.cursor() as cursor:
-        for sql, params, _ in owed_statements(today=today):
+        for sql, params, _ in owed_statements(today=today, pregnancy_ids=pregnancy_ids):
             cursor.execute(sql, params)
             owed += [
                 Alert(
@@ -197,16 +224,22 @@ def _constant_columns(now) -> tuple[list[str], list]:
     return columns, params
 
 
-def record_owed_alerts(*, today: date) -> int:
+def record_owed_alerts(*, today: date, pregnancy_ids=None) -> int:
     """Insert the owed alerts straight from their SELECTs; return how many were new.
 
     The unique constraint settles any race between two scans (ON CONFLICT DO NOTHING).
+    ``pregnancy_ids``: only those pregnancies, in one statement (the urgent path).
     """
     qn = connection.ops.quote_name
     constant, constant_params = _constant_columns(timezone.now())
     inserted = 0
     with connection.cursor() as cursor:
-        for sql, params, columns in owed_statements(today=today, slice_days=SLICE_DAYS):
+        statements = owed_statements(
+            today=today,
+            slice_days=None if pregnancy_ids is not None else SLICE_DAYS,
+            pregnancy_ids=pregnancy_ids,
+        )
+        for sql, params, columns in statements:
             names = ", ".join(qn(c) for c in ["id", *columns, *constant])
             values = ", ".join(
                 [_new_id_sql(), *(f"o.{qn(c)}" for c in columns)] + ["%s"] * len(constant)

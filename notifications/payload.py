@@ -7,6 +7,10 @@ Lock screens are public and pushes travel through servers abroad (docs/domain.md
 from __future__ import annotations
 
 from notifications.push import PushMessage
+from pregnancies.rules.urgent import DANGER_SIGN_MILESTONE
+
+DANGER_SIGN_TITLE = "SEGERA: Kunjungan perlu perhatian"
+DANGER_SIGN_BODY = "Hasil kunjungan seorang ibu hamil perlu perhatian Anda. Buka aplikasi JSC."
 
 BAND_LABEL = {
     "low": "risiko rendah",
@@ -46,13 +50,19 @@ def alert_message(
     ref=None,
 ) -> PushMessage:
     prefix = "SEGERA: " if urgent else ""
-    return PushMessage(
-        token=token,
-        title=f"{prefix}{title_for(offset_days)}",
-        body=(
+    if str(milestone) == DANGER_SIGN_MILESTONE:
+        # An urgent visit: that a visit needs attention, nothing about what it found.
+        title, body = DANGER_SIGN_TITLE, DANGER_SIGN_BODY
+    else:
+        title = f"{prefix}{title_for(offset_days)}"
+        body = (
             f"Seorang ibu hamil ({BAND_LABEL.get(risk_band, risk_band)}) HPL-nya "
             f"{when_label(offset_days)}. Buka aplikasi JSC untuk merencanakan persalinan."
-        ),
+        )
+    return PushMessage(
+        token=token,
+        title=title,
+        body=body,
         data={
             "alert_id": str(alert_id),
             "pregnancy_id": str(pregnancy_id),

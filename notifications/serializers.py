@@ -2,13 +2,22 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from notifications.models import TOKEN_MAX_LENGTH, TOKEN_PATTERN, Alert, AlertRule, Device
-from pregnancies.models import RiskBand
+from notifications.models import (
+    TOKEN_MAX_LENGTH,
+    TOKEN_PATTERN,
+    AckAction,
+    Alert,
+    AlertRule,
+    Device,
+)
+from pregnancies.models import ReferralKind, RiskBand
+from pregnancies.rules.urgent import DANGER_SIGN_MILESTONE
 
 
 class TokenField(serializers.CharField):
@@ -42,9 +51,44 @@ class DeviceSerializer(serializers.ModelSerializer):
         extra_kwargs = {"token": {"validators": []}}
 
 
+class AlertMotherSerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    village = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class AlertFacilitySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class AlertVisitSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    date = serializers.DateField()
+    danger_signs = serializers.ListField(child=serializers.CharField())
+    systolic = serializers.IntegerField(allow_null=True)
+    diastolic = serializers.IntegerField(allow_null=True)
+
+
 class AlertSerializer(serializers.ModelSerializer):
+    """An inbox entry with what a doctor needs to act without another call.
+
+    Mother, facility, score and factors are the pregnancy's as they are now; the inbox
+    view audits every pregnancy it shows (docs/alerts-urgent.md, "The inbox").
+    """
+
     days_to_edd = serializers.SerializerMethodField()
     escalated = serializers.SerializerMethodField()
+    mother = AlertMotherSerializer(source="pregnancy.mother", read_only=True)
+    facility = AlertFacilitySerializer(source="pregnancy.facility", read_only=True)
+    kspr_score = serializers.IntegerField(source="pregnancy.kspr_score", read_only=True)
+    risk_factors = serializers.ListField(
+        source="pregnancy.risk_factors", child=serializers.CharField(), read_only=True
+    )
+    visit = AlertVisitSerializer(read_only=True, allow_null=True)
+    action = serializers.ChoiceField(
+        choices=AckAction.choices, allow_null=True, read_only=True, source="action_or_none"
+    )
 
     class Meta:
         model = Alert
@@ -61,6 +105,14 @@ class AlertSerializer(serializers.ModelSerializer):
             "sent_at",
             "acknowledged_at",
             "escalated",
+            "mother",
+            "facility",
+            "kspr_score",
+            "risk_factors",
+            "visit",
+            "late",
+            "action",
+            "note",
         ]
         read_only_fields = fields
 
@@ -100,6 +152,10 @@ class AlertRuleSerializer(serializers.ModelSerializer):
         fields = ["id", "milestone", "offset_days", "bands", "urgent", "active"]
 
     def validate_milestone(self, value: str) -> str:
+        if value == DANGER_SIGN_MILESTONE:
+            raise serializers.ValidationError(
+                _("This name belongs to the alerts urgent visits raise; choose another.")
+            )
         # Sent alerts name their milestone, and "at most once, ever" is checked by that
         # name: a renamed rule would alert every mother it already alerted a second time.
         if self.instance is not None and value != self.instance.milestone:
@@ -110,3 +166,14 @@ class AlertRuleSerializer(serializers.ModelSerializer):
 
     def validate_bands(self, value: list[str]) -> list[str]:
         return sorted(set(value), key=RiskBand.values.index)
+
+
+class ReferralInput(serializers.Serializer):
+    to_facility = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=ReferralKind.choices)
+
+
+class AcknowledgeInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=AckAction.choices, required=False)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    referral = ReferralInput(required=False, allow_null=True)

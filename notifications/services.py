@@ -1,4 +1,5 @@
-"""What beat runs (and ``send_due_alerts`` runs once): the scan, then the dispatch."""
+"""The alerts side's operations: the scan (what beat runs), cancelling and re-planning on
+the registry's hooks, and acknowledging an alert with what the doctor did."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from notifications.escalation import escalate
-from notifications.models import Alert, AlertStatus, Delivery, DeliveryStatus
+from notifications.models import AckAction, Alert, AlertStatus, Delivery, DeliveryStatus
 from notifications.owed import record_owed_alerts
 
 logger = logging.getLogger(__name__)
@@ -73,6 +76,8 @@ def replan_for_pregnancy(pregnancy_id) -> int:
     deleted, _ = (
         Alert.objects.filter(
             pregnancy_id=pregnancy_id,
+            # A danger_sign alert is about a visit, not a date: it stays.
+            visit__isnull=True,
             status__in=[AlertStatus.PENDING, AlertStatus.UNDELIVERED],
             acknowledged_at__isnull=True,
             escalated_at__isnull=True,
@@ -81,3 +86,51 @@ def replan_for_pregnancy(pregnancy_id) -> int:
         .delete()
     )
     return deleted
+
+
+def alert_acknowledge(
+    *,
+    alert: Alert,
+    by,
+    action: str | None = None,
+    note: str = "",
+    referral: dict | None = None,
+    now: datetime,
+    today: date,
+) -> Alert:
+    """Record what the doctor did about an alert; acknowledging again changes nothing.
+
+    ``referred`` needs ``referral`` ({"to_facility", "kind"}), which is recorded on the
+    pregnancy in the same transaction (pregnancies.services.referral_record): the
+    receiving facility cares for the pregnancy from this commit on. Bad input raises
+    RuleViolation (400) and changes neither the alert nor the pregnancy.
+    """
+    from pregnancies.errors import RuleViolation
+    from pregnancies.services import referral_record
+
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().select_related("pregnancy").get(pk=alert.pk)
+        if alert.acknowledged_at is not None:
+            return alert
+        if action == AckAction.REFERRED and not referral:
+            raise RuleViolation({"referral": [_("A referral is required with action 'referred'.")]})
+        if referral and action != AckAction.REFERRED:
+            raise RuleViolation(
+                {"referral": [_("A referral is given only with action 'referred'.")]}
+            )
+        if referral:
+            referral_record(
+                pregnancy=alert.pregnancy,
+                by=by,
+                to_facility_id=referral["to_facility"],
+                kind=referral["kind"],
+                today=today,
+                alert=alert,
+            )
+        alert.acknowledged_at = now
+        alert.acknowledged_by = by
+        alert.action = action or ""
+        alert.note = note or ""
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by", "action", "note"])
+    logger.info("alert %s acknowledged by user %s (%s)", alert.pk, by.pk, alert.action or "-")
+    return alert

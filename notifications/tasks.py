@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
@@ -9,6 +11,8 @@ from django.utils import timezone
 
 from notifications.dispatch import dispatch_due
 from notifications.services import scan
+
+logger = logging.getLogger(__name__)
 
 # A failed run (database restarting, broker blip) is retried with growing, jittered
 # delays, all far below the broker's visibility timeout.
@@ -39,3 +43,24 @@ def dispatch_alerts() -> None:
     if wait is not None and report.credential_error is None:
         if wait < min(settings.ALERT_SCAN_INTERVAL_SECONDS, settings.TASK_MAX_RETRY_DELAY_SECONDS):
             dispatch_alerts.apply_async(countdown=wait)
+
+
+# Publishing waits at most about a second for a broker that does not answer: the
+# request that queued it has already committed its alert rows, which the next scan
+# sends anyway.
+QUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+
+
+def _queue_dispatch_now() -> None:
+    try:
+        dispatch_alerts.apply_async(retry=True, retry_policy=QUEUE_RETRY_POLICY)
+    except Exception as exc:  # the broker is down: the scan is the safety net
+        logger.warning(
+            "could not queue the alert dispatch (%s); the next scan sends what is pending",
+            type(exc).__name__,
+        )
+
+
+def queue_dispatch() -> None:
+    """Push what is pending now, once the current transaction commits (the urgent path)."""
+    transaction.on_commit(_queue_dispatch_now)

@@ -12,7 +12,15 @@ from rest_framework.response import Response
 from jsc.people.permissions import IsAdminRole
 from notifications.devices import register_device, unregister_device
 from notifications.models import TOKEN_PATTERN, Alert, AlertRule, AlertStatus, Device
-from notifications.serializers import AlertRuleSerializer, AlertSerializer, DeviceSerializer
+from notifications.serializers import (
+    AcknowledgeInput,
+    AlertRuleSerializer,
+    AlertSerializer,
+    DeviceSerializer,
+)
+from notifications.services import alert_acknowledge
+from pregnancies.audit import Action, audit_list, audit_record
+from pregnancies.selectors import pregnancies_visible_to
 
 
 class DeviceViewSet(viewsets.GenericViewSet):
@@ -79,16 +87,31 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Alert.objects.none()
+        user = self.request.user
         return (
-            Alert.objects.filter(recipient=self.request.user)
+            # Entries name the mother: only pregnancies still in the caller's reach (a
+            # doctor who moved facility no longer reads the old one's mothers).
+            Alert.objects.filter(
+                recipient=user, pregnancy__in=pregnancies_visible_to(user).values("pk")
+            )
             .exclude(status=AlertStatus.CANCELLED)
+            .select_related("pregnancy__mother", "pregnancy__facility", "visit")
             .order_by("-created_at", "-id")
         )
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # The entries name the mother: a read of her record, audited like any other.
+        audit_list(
+            user=request.user, pregnancy_ids=list(dict.fromkeys(a.pregnancy_id for a in page))
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     @extend_schema(
-        summary="Acknowledge an alert",
-        description="Sets acknowledged_at; acknowledging again changes nothing.",
-        request=None,
+        summary="Acknowledge an alert, saying what was done",
+        description="Sets acknowledged_at and the action; `referred` records the referral "
+        "on the pregnancy. Acknowledging again changes nothing.",
+        request=AcknowledgeInput,
         responses={200: AlertSerializer},
     )
     @action(detail=True, methods=["post"])
@@ -96,11 +119,17 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # DRF's get_object_or_404 answers 404 for an id that is no UUID too, where
         # Django's would raise a ValidationError (a 400 here).
         alert = get_object_or_404(self.get_queryset(), pk=pk)
-        # Conditional update: acknowledging twice keeps the first time.
-        Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-            acknowledged_at=timezone.now()
+        body = AcknowledgeInput(data=request.data or {})
+        body.is_valid(raise_exception=True)
+        alert_acknowledge(
+            alert=alert,
+            by=request.user,
+            now=timezone.now(),
+            today=timezone.localdate(),
+            **body.validated_data,
         )
-        alert.refresh_from_db()
+        alert = self.get_queryset().get(pk=alert.pk)
+        audit_record(user=request.user, action=Action.READ, pregnancy_id=alert.pregnancy_id)
         return Response(self.get_serializer(alert).data)
 
 

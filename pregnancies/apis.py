@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from jsc.people.permissions import IsAdminRole
 from pregnancies.audit import Action, Target, audit_list, audit_record
 from pregnancies.filters import AuditEntryFilter, PregnancyFilter
-from pregnancies.models import AuditEntry, Outcome, Pregnancy
+from pregnancies.models import AuditEntry, Outcome, Pregnancy, Referral, RiskChange
 from pregnancies.permissions import PregnancyAccess
+from pregnancies.reference import reference_data
 from pregnancies.selectors import pregnancies_for_display, pregnancies_visible_to, visits_numbered
 from pregnancies.serializers import (
     AuditEntrySerializer,
@@ -26,6 +27,9 @@ from pregnancies.serializers import (
     PregnancyCreateInput,
     PregnancyPatchInput,
     PregnancySerializer,
+    ReferenceSerializer,
+    ReferralSerializer,
+    RiskChangeSerializer,
     VisitInput,
     VisitSerializer,
 )
@@ -254,6 +258,55 @@ class OutcomeView(_PregnancyChildView):
             today=timezone.localdate(),
         )
         return Response(OutcomeSerializer(outcome).data)
+
+
+@extend_schema(parameters=[PREGNANCY_ID])
+class RiskHistoryView(_PregnancyChildView):
+    """Every change of the pregnancy's KSPR factors, oldest first, with its source."""
+
+    serializer_class = RiskChangeSerializer
+
+    @extend_schema(
+        summary="The pregnancy's risk history, oldest first.",
+        responses={200: RiskChangeSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, pregnancy_id):
+        pregnancy = self.pregnancy()
+        page = self.paginate_queryset(
+            RiskChange.objects.filter(pregnancy=pregnancy).order_by("at", "id")
+        )
+        audit_record(user=request.user, action=Action.READ, pregnancy_id=pregnancy.pk)
+        return self.get_paginated_response(RiskChangeSerializer(page, many=True).data)
+
+
+@extend_schema(parameters=[PREGNANCY_ID])
+class ReferralsView(_PregnancyChildView):
+    """The pregnancy's referrals, oldest first (made by acknowledging an alert)."""
+
+    serializer_class = ReferralSerializer
+
+    @extend_schema(
+        summary="The pregnancy's referrals, oldest first.",
+        responses={200: ReferralSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, pregnancy_id):
+        pregnancy = self.pregnancy()
+        page = self.paginate_queryset(
+            Referral.objects.filter(pregnancy=pregnancy).order_by("at", "id")
+        )
+        audit_record(user=request.user, action=Action.READ, pregnancy_id=pregnancy.pk)
+        return self.get_paginated_response(ReferralSerializer(page, many=True).data)
+
+
+class ReferenceView(generics.GenericAPIView):
+    """Pick-list codes with labels in Bahasa Indonesia and English, for any signed-in user."""
+
+    serializer_class = ReferenceSerializer
+    pagination_class = None
+
+    @extend_schema(summary="Reference codes: risk factors, danger signs, outcome kinds, ...")
+    def get(self, request):
+        return Response(ReferenceSerializer(reference_data()).data)
 
 
 class AuditEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

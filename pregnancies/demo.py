@@ -25,6 +25,7 @@ from django.utils import timezone
 from jsc.people.models import Facility, Role, User, Village
 from pregnancies.models import Pregnancy
 from pregnancies.rules.anc import DANGER_SIGNS
+from pregnancies.rules.consistency import factor_contradictions
 from pregnancies.services import outcome_record, pregnancy_register, visit_record
 
 COUNT = 300
@@ -127,6 +128,9 @@ def _plan(index: int, staff: Staff, today: date) -> dict:
         factors.append(rng.choice(GIVEN_4))
     if roll > 0.85:
         factors.append(rng.choice(GIVEN_8))
+    # Only factors her history allows (no first-pregnancy factor for a gravida of 2).
+    refused = factor_contradictions(factors, derived=set(), gravida=gravida)
+    factors = [f for f in factors if f not in refused]
     ultrasound = not closed and (today - lmp).days < 250 and rng.random() < 0.2
     return {
         "rng": rng,

@@ -316,3 +316,102 @@ class AuditEntry(models.Model):
         if self.pregnancy_id is None:
             return f"{self.action} {self.target} {self.object_id}"
         return f"{self.action} {self.target} of pregnancy {self.pregnancy_id}"
+
+
+class RiskSource(models.TextChoices):
+    REGISTRATION = "registration"
+    VISIT = "visit"
+    EDIT = "edit"
+    # The post-term factor arrives with the calendar, found by the periodic scan.
+    SCAN = "scan"
+
+
+class RiskChange(models.Model):
+    """One factor added to or removed from a pregnancy's KSPR card, and what it made of
+    the score and band (docs/pregnancies.md, "The risk card follows the pregnancy")."""
+
+    class Change(models.TextChoices):
+        ADDED = "added"
+        REMOVED = "removed"
+
+    Source = RiskSource
+
+    id = models.BigAutoField(primary_key=True)
+    pregnancy = models.ForeignKey(Pregnancy, on_delete=models.CASCADE, related_name="risk_changes")
+    at = models.DateTimeField()
+    factor = models.CharField(max_length=40)
+    change = models.CharField(max_length=8, choices=Change.choices)
+    points = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=12, choices=RiskSource.choices)
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kspr_score = models.PositiveSmallIntegerField()
+    risk_band = models.CharField(max_length=10, choices=RiskBand.choices)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["pregnancy", "at"], name="risk_change_pregnancy_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(change__in=["added", "removed"]), name="risk_change_change_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=RiskSource.values), name="risk_change_source_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change} {self.factor} on pregnancy {self.pregnancy_id}"
+
+
+class ReferralKind(models.TextChoices):
+    # Planned early referral before labour / timely referral in an emergency (KSPR card).
+    RDB = "rdb", "Rujukan dini berencana"
+    RTW = "rtw", "Rujukan tepat waktu"
+
+
+class Referral(models.Model):
+    """A pregnancy handed to another facility, which then cares for it too."""
+
+    Kind = ReferralKind
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pregnancy = models.ForeignKey(Pregnancy, on_delete=models.CASCADE, related_name="referrals")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_facility = models.ForeignKey(
+        "people.Facility", on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    to_facility = models.ForeignKey(
+        "people.Facility", on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    kind = models.CharField(max_length=3, choices=ReferralKind.choices)
+    alert = models.ForeignKey(
+        "notifications.Alert",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            # pregnancies_visible_to asks "which pregnancies were referred to facility F".
+            models.Index(fields=["to_facility", "pregnancy"], name="referral_to_facility"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ReferralKind.values), name="referral_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_facility=F("to_facility")), name="referral_to_another_facility"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral {self.id} of pregnancy {self.pregnancy_id}"

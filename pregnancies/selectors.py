@@ -1,17 +1,28 @@
 """Who sees which pregnancies, and the querysets the views read through.
 
-Midwives and doctors see their own facility's pregnancies; the health office sees the
-whole regency; anyone else (admins included: they run the service, they are not
-clinical staff) sees none, so every object route answers them 404.
+Midwives and doctors see their own facility's pregnancies and those referred to it;
+the health office sees the whole regency; anyone else (admins included: they run the
+service, they are not clinical staff) sees none, so every object route answers them 404.
 """
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from jsc.people.models import Role
-from pregnancies.models import Person, Pregnancy, Visit
+from pregnancies.models import Outcome, Person, Pregnancy, Referral, Visit
 
 CLINICAL_ROLES = frozenset({Role.MIDWIFE, Role.DOCTOR})
 READER_ROLES = CLINICAL_ROLES | {Role.HEALTH_OFFICE}
@@ -26,10 +37,30 @@ def pregnancies_visible_to(user) -> QuerySet[Pregnancy]:
     role = user.effective_role
     pregnancies = Pregnancy.objects.all()
     if role in CLINICAL_ROLES and user.facility_id is not None:
-        return pregnancies.filter(facility_id=user.facility_id)
+        # A facility a pregnancy was referred to cares for it too (docs/pregnancies.md,
+        # "Referrals"). EXISTS rather than a join, so no row appears twice.
+        referred_here = Referral.objects.filter(
+            pregnancy=OuterRef("pk"), to_facility_id=user.facility_id
+        )
+        return pregnancies.filter(Q(facility_id=user.facility_id) | Exists(referred_here))
     if role == Role.HEALTH_OFFICE:
         return pregnancies
     return pregnancies.none()
+
+
+def previous_outcome_dates(mother, *, exclude_pregnancy=None) -> list:
+    """The dates the mother's earlier pregnancies ended, for the "next pregnancy begins
+    after the previous one ended" rule.
+
+    One selector on purpose: which of her outcomes a registering facility may use (and
+    so reveal through a 400) is decided here and nowhere else. ``mother`` is a
+    facility's record of her, so today only the pregnancies registered under that
+    record count: another facility's outcome is never revealed.
+    """
+    outcomes = Outcome.objects.filter(pregnancy__mother=mother)
+    if exclude_pregnancy is not None:
+        outcomes = outcomes.exclude(pregnancy_id=exclude_pregnancy)
+    return list(outcomes.values_list("date", flat=True))
 
 
 def pregnancies_for_display(user) -> QuerySet[Pregnancy]:

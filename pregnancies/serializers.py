@@ -16,7 +16,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from pregnancies.models import AuditEntry, Mother, Outcome, OutcomeKind, Pregnancy, PregnancyStatus
+from pregnancies.models import (
+    AuditEntry,
+    Mother,
+    Outcome,
+    OutcomeKind,
+    Pregnancy,
+    PregnancyStatus,
+    Referral,
+    RiskChange,
+)
 from pregnancies.rules import limits
 from pregnancies.rules.anc import has_chronic_energy_deficiency, is_hypertensive, visit_label
 from pregnancies.rules.dates import age_on, gestational_age
@@ -309,6 +318,69 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         model = AuditEntry
         fields = ["id", "at", "user", "username", "action", "target", "pregnancy", "object_id"]
         read_only_fields = fields
+
+
+class RiskChangeSerializer(serializers.ModelSerializer):
+    visit = serializers.UUIDField(source="visit_id", allow_null=True, read_only=True)
+    by = serializers.UUIDField(source="by_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = RiskChange
+        fields = [
+            "at",
+            "factor",
+            "change",
+            "points",
+            "source",
+            "visit",
+            "by",
+            "kspr_score",
+            "risk_band",
+        ]
+        read_only_fields = fields
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    by = serializers.UUIDField(source="by_id", read_only=True)
+    from_facility = serializers.UUIDField(source="from_facility_id", read_only=True)
+    to_facility = serializers.UUIDField(source="to_facility_id", read_only=True)
+    alert = serializers.UUIDField(source="alert_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "at", "by", "from_facility", "to_facility", "kind", "alert"]
+        read_only_fields = fields
+
+
+class LabelSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    en = serializers.CharField()
+
+
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = LabelSerializer()
+
+
+class RiskFactorReferenceSerializer(CodeSerializer):
+    points = serializers.IntegerField()
+    derived = serializers.BooleanField()
+
+
+class MilestoneReferenceSerializer(CodeSerializer):
+    offset_days = serializers.IntegerField(allow_null=True)
+    bands = serializers.ListField(child=serializers.CharField())
+    urgent = serializers.BooleanField()
+    active = serializers.BooleanField()
+
+
+class ReferenceSerializer(serializers.Serializer):
+    risk_factors = RiskFactorReferenceSerializer(many=True)
+    danger_signs = CodeSerializer(many=True)
+    outcome_kinds = CodeSerializer(many=True)
+    milestones = MilestoneReferenceSerializer(many=True)
+    acknowledge_actions = CodeSerializer(many=True)
+    referral_kinds = CodeSerializer(many=True)
 
 
 class ConflictSerializer(serializers.Serializer):

@@ -11,3 +11,11 @@ pregnancy_closed = Signal()
 
 # sender=Pregnancy, pregnancy=<Pregnancy>, old_edd=<date>: the EDD moved.
 edd_changed = Signal()
+
+# sender=Pregnancy, pregnancy=<Pregnancy>, today=<date>: registered, or its EDD, band or
+# recipients changed, so a milestone may be owed now rather than at the next scan.
+alerts_may_be_due = Signal()
+
+# sender=Visit, visit=<Visit>, pregnancy=<Pregnancy>, late=<bool>: a new visit that is
+# urgent (rules/urgent.py); the alerts app raises its danger_sign alert.
+urgent_visit_recorded = Signal()

@@ -1,7 +1,15 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from pregnancies.apis import AuditEntryViewSet, OutcomeView, PregnancyViewSet, VisitsView
+from pregnancies.apis import (
+    AuditEntryViewSet,
+    OutcomeView,
+    PregnancyViewSet,
+    ReferenceView,
+    ReferralsView,
+    RiskHistoryView,
+    VisitsView,
+)
 from pregnancies.mothers_api import PersonViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -15,5 +23,16 @@ urlpatterns = [
     path(
         "pregnancies/<str:pregnancy_id>/outcome/", OutcomeView.as_view(), name="pregnancy-outcome"
     ),
+    path(
+        "pregnancies/<str:pregnancy_id>/risk-history/",
+        RiskHistoryView.as_view(),
+        name="pregnancy-risk-history",
+    ),
+    path(
+        "pregnancies/<str:pregnancy_id>/referrals/",
+        ReferralsView.as_view(),
+        name="pregnancy-referrals",
+    ),
+    path("reference/", ReferenceView.as_view(), name="reference"),
     *router.urls,
 ]

@@ -51,6 +51,9 @@ def response_schema(operation: dict, code: str) -> dict:
         ("/api/v1/devices/{token}/", {"delete"}),
         ("/api/v1/alerts/", {"get"}),
         ("/api/v1/alerts/{id}/acknowledge/", {"post"}),
+        ("/api/v1/reference/", {"get"}),
+        ("/api/v1/pregnancies/{pregnancy_id}/risk-history/", {"get"}),
+        ("/api/v1/pregnancies/{pregnancy_id}/referrals/", {"get"}),
     ],
 )
 def test_it_has_the_contracts_paths_and_methods(schema, path, methods):
@@ -90,10 +93,21 @@ def test_the_inbox_is_paginated_alerts_with_an_acknowledged_filter(schema):
     assert params["acknowledged"]["schema"]["type"] == "boolean"
 
 
-def test_acknowledging_takes_a_uuid_and_no_body_and_answers_the_alert(schema):
+def test_acknowledging_takes_a_uuid_and_an_optional_body_and_answers_the_alert(schema):
     operation = schema["paths"]["/api/v1/alerts/{id}/acknowledge/"]["post"]
 
-    assert "requestBody" not in operation
+    assert not operation["requestBody"].get("required", False)
+    body = component(schema, operation["requestBody"]["content"]["application/json"]["schema"])
+    assert set(body["properties"]) == {"action", "note", "referral"}
+    assert set(component(schema, body["properties"]["action"])["enum"]) == {
+        "called",
+        "visited",
+        "referred",
+        "no_action",
+    }
+    referral = body["properties"]["referral"]
+    referral = component(schema, referral.get("allOf", [referral])[0])
+    assert set(referral["properties"]) == {"to_facility", "kind"}
     [alert_id] = [p for p in operation["parameters"] if p["in"] == "path"]
     assert (alert_id["name"], alert_id["schema"]["format"]) == ("id", "uuid")
     alert = component(schema, response_schema(operation, "200"))
@@ -108,3 +122,50 @@ def test_no_view_generates_a_schema_warning_or_error(generated):
     _, warnings = generated
 
     assert warnings == []
+
+
+def page_item(schema: dict, path: str) -> dict:
+    page = component(schema, response_schema(schema["paths"][path]["get"], "200"))
+    return component(schema, page["properties"]["results"]["items"])
+
+
+def test_the_risk_history_and_referrals_answer_the_contracts_fields(schema):
+    history = page_item(schema, "/api/v1/pregnancies/{pregnancy_id}/risk-history/")
+    referral = page_item(schema, "/api/v1/pregnancies/{pregnancy_id}/referrals/")
+
+    assert set(history["properties"]) == {
+        "at",
+        "factor",
+        "change",
+        "points",
+        "source",
+        "visit",
+        "by",
+        "kspr_score",
+        "risk_band",
+    }
+    assert set(referral["properties"]) == {
+        "id",
+        "at",
+        "by",
+        "from_facility",
+        "to_facility",
+        "kind",
+        "alert",
+    }
+
+
+def test_the_reference_lists_the_contracts_groups(schema):
+    reference = component(
+        schema, response_schema(schema["paths"]["/api/v1/reference/"]["get"], "200")
+    )
+
+    assert {
+        "risk_factors",
+        "danger_signs",
+        "outcome_kinds",
+        "milestones",
+        "acknowledge_actions",
+    } <= set(reference["properties"])
+    factor = component(schema, reference["properties"]["risk_factors"]["items"])
+    assert {"code", "points", "derived", "label"} <= set(factor["properties"])

@@ -63,10 +63,12 @@ def seed_people() -> Summary:
         _user(f"bidan.{slug(name)}", Role.MIDWIFE, f"Bidan {name}", facility)
         _user(f"dokter.{slug(name)}", Role.DOCTOR, f"dr. {name}", facility)
     patrang = District.objects.get(name="Patrang")
-    Facility.objects.get_or_create(
+    hospital, _ = Facility.objects.get_or_create(
         code="RSD-SOEBANDI",
         defaults={"name": "RSD dr. Soebandi", "kind": Facility.Kind.HOSPITAL, "district": patrang},
     )
+    # The hospital's doctor: the one a referral from a puskesmas hands a mother to.
+    _user("dokter.soebandi", Role.DOCTOR, "dr. Soebandi (RSD)", hospital)
     _user("dinkes", Role.HEALTH_OFFICE, "Petugas Dinas Kesehatan", None)
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", password=DEMO_PASSWORD, full_name="Admin JSC")
@@ -79,6 +81,7 @@ def seed_people() -> Summary:
         ("dokter.sumbersari", "doctor, Puskesmas Sumbersari"),
         ("bidan.<kecamatan>", "a midwife in every district, e.g. bidan.patrang"),
         ("dokter.<kecamatan>", "a doctor in every district, e.g. dokter.patrang"),
+        ("dokter.soebandi", "doctor, RSD dr. Soebandi (the hospital referrals go to)"),
         ("dinkes", "health office, whole regency"),
         ("admin", "admin, also for the Django admin at /admin/"),
     ]

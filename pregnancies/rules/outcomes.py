@@ -98,3 +98,12 @@ def outcome_errors(
             % {"days": MATERNAL_DEATH_WINDOW_DAYS},
         )
     return errors
+
+
+# Labels for the apps' pick lists (GET /reference/): (Bahasa Indonesia, English).
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    LIVE_BIRTH: ("Lahir hidup", "Live birth"),
+    STILLBIRTH: ("Lahir mati", "Stillbirth"),
+    MISCARRIAGE: ("Keguguran", "Miscarriage"),
+    ABORTION: ("Aborsi", "Abortion"),
+}

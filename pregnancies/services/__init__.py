@@ -8,6 +8,7 @@ raises ``pregnancies.errors.RuleViolation`` (400, nothing written); conflicts ra
 
 from pregnancies.services.outcomes import outcome_record, outcome_update
 from pregnancies.services.post_term import refresh_post_term
+from pregnancies.services.referrals import referral_record
 from pregnancies.services.registration import pregnancy_register
 from pregnancies.services.updates import pregnancy_update
 from pregnancies.services.visits import visit_record
@@ -17,6 +18,7 @@ __all__ = [
     "outcome_update",
     "pregnancy_register",
     "pregnancy_update",
+    "referral_record",
     "refresh_post_term",
     "visit_record",
 ]

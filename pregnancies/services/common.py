@@ -13,8 +13,10 @@ from jsc.people.models import Role, User
 from pregnancies.errors import Errors
 from pregnancies.models import Pregnancy
 from pregnancies.rules import kspr
+from pregnancies.rules.consistency import factor_contradictions, previous_outcome_error
 from pregnancies.rules.dates import age_on, conception_start
 from pregnancies.rules.limits import MOTHER_AGE_MAX_YEARS, MOTHER_AGE_MIN_YEARS
+from pregnancies.selectors import previous_outcome_dates
 
 
 def request_digest(payload: dict) -> str:
@@ -30,8 +32,9 @@ def request_digest(payload: dict) -> str:
 def given_codes(codes) -> list[str]:
     """The codes a midwife may give, deduplicated, in card order.
 
-    Derived codes sent back (an app echoing the list it was shown) are dropped: the
-    service computes them itself.
+    Derived codes sent back (an app echoing the list it was shown) are not stored: the
+    service computes them itself, and refuses those the data contradicts first
+    (``contradicted_factor_errors``).
     """
     wanted = set(codes) & kspr.GIVEN_CODES
     return [f.code for f in kspr.FACTORS if f.code in wanted]
@@ -53,6 +56,47 @@ def apply_assessment(pregnancy: Pregnancy, assessment: kspr.Assessment) -> None:
     pregnancy.risk_factors = assessment.factors
     pregnancy.kspr_score = assessment.score
     pregnancy.risk_band = assessment.band
+
+
+def contradicted_factor_errors(
+    codes,
+    *,
+    date_of_birth: date | None,
+    edd: date | None,
+    gravida: int,
+    para: int,
+    height_cm,
+    today: date,
+    errors: Errors,
+) -> None:
+    """Risk factor codes the mother's data contradicts: 400 on risk_factors, with why.
+
+    Derived codes an app echoes back are accepted when the data bears them out (they
+    are recomputed anyway); see rules/consistency.py.
+    """
+    if date_of_birth is None or edd is None:
+        return  # the date errors already stop this request
+    derived = kspr.derived_factors(
+        age_years=kspr.age_at_pregnancy_start(date_of_birth, edd),
+        gravida=gravida,
+        para=para,
+        height_cm=float(height_cm) if height_cm is not None else None,
+        ga_days=(today - conception_start(edd)).days,
+    )
+    known = [c for c in codes if c in kspr.ALL_CODES]
+    for reason in factor_contradictions(known, derived=derived, gravida=gravida).values():
+        errors.add("risk_factors", reason)
+
+
+def previous_outcome_errors(
+    *, mother, edd: date, field: str, errors: Errors, exclude_pregnancy=None
+) -> None:
+    """A new pregnancy begins after the mother's previous outcome (rules/consistency.py)."""
+    if message := previous_outcome_error(
+        start=conception_start(edd),
+        previous_outcomes=previous_outcome_dates(mother, exclude_pregnancy=exclude_pregnancy),
+    ):
+        errors.add(field, message)
 
 
 def unknown_factor_errors(codes, errors: Errors) -> None:

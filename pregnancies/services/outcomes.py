@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from pregnancies.audit import Action, Target, audit_record
 from pregnancies.errors import RuleViolation
 from pregnancies.models import Outcome, Pregnancy, Visit
+from pregnancies.rules.consistency import outcome_kind_error
 from pregnancies.rules.outcomes import LIVE_BIRTH, outcome_errors, status_after
 from pregnancies.services.common import pregnancy_start
 from pregnancies.signals import pregnancy_closed
@@ -47,6 +48,10 @@ def _check(values: dict, pregnancy: Pregnancy, *, today: date) -> None:
         last_visit=last_visit,
         today=today,
     )
+    if "date" not in errors and (
+        message := outcome_kind_error(values["kind"], edd=pregnancy.edd, on=values["date"])
+    ):
+        errors.setdefault("kind", []).append(message)
     if errors:
         raise RuleViolation(errors)
 

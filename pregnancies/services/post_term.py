@@ -15,9 +15,10 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from pregnancies.models import Pregnancy, PregnancyStatus
+from pregnancies.models import Pregnancy, PregnancyStatus, RiskChange, RiskSource
 from pregnancies.rules.dates import POST_TERM_DAYS, PREGNANCY_DAYS
 from pregnancies.services.common import apply_assessment, assess_pregnancy
+from pregnancies.services.risk import risk_changes_between
 
 BATCH_SIZE = 500
 
@@ -46,15 +47,21 @@ def refresh_post_term(*, today: date, batch_size: int = BATCH_SIZE) -> int:
         with transaction.atomic():
             batch = list(crossing.select_for_update(skip_locked=True, of=("self",))[:batch_size])
             now = timezone.now()
+            history = []
             for pregnancy in batch:
+                before = list(pregnancy.risk_factors)
                 assessment = assess_pregnancy(
                     pregnancy, date_of_birth=pregnancy.mother.date_of_birth, today=today
                 )
                 apply_assessment(pregnancy, assessment)
                 pregnancy.updated_at = now  # bulk_update skips auto_now; sync must see it
+                history += risk_changes_between(
+                    pregnancy=pregnancy, before=before, source=RiskSource.SCAN, at=now
+                )
             Pregnancy.objects.bulk_update(
                 batch, ["risk_factors", "kspr_score", "risk_band", "updated_at"]
             )
+            RiskChange.objects.bulk_create(history)
         updated += len(batch)
         if len(batch) < batch_size:
             return updated

@@ -11,16 +11,18 @@ from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, Disclosed, audit_match, audit_record
 from pregnancies.errors import RACED, Conflict, Errors
-from pregnancies.models import Pregnancy, PregnancyStatus
+from pregnancies.models import Pregnancy, PregnancyStatus, RiskSource
 from pregnancies.rules.dates import check_dates, resolve_edd
 from pregnancies.rules.nik import normalize_nik
 from pregnancies.services.common import (
     apply_assessment,
     assess_pregnancy,
+    contradicted_factor_errors,
     doctor_errors,
     given_codes,
     history_errors,
     mother_age_errors,
+    previous_outcome_errors,
     request_digest,
     unknown_factor_errors,
 )
@@ -33,6 +35,8 @@ from pregnancies.services.mothers import (
     mother_record_upsert,
     other_facilities_of,
 )
+from pregnancies.services.risk import risk_history_record
+from pregnancies.signals import alerts_may_be_due
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +121,16 @@ def _validated(data: dict, *, by, today: date) -> dict:
         errors=errors,
     )
     unknown_factor_errors(data.get("risk_factors") or [], errors)
+    contradicted_factor_errors(
+        data.get("risk_factors") or [],
+        date_of_birth=dob,
+        edd=edd,
+        gravida=data["gravida"],
+        para=data["para"],
+        height_cm=data.get("height_cm"),
+        today=today,
+        errors=errors,
+    )
     doctor_errors(data.get("doctor"), by.facility_id, errors)
     village, place = checked_village(
         mother.get("village"), district_id=by.facility.district_id, errors=errors
@@ -194,6 +208,14 @@ def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: d
                 )
                 if active is not None:
                     raise _ActivePregnancyExists(*active)
+                errors = Errors()
+                previous_outcome_errors(
+                    mother=mother,
+                    edd=values["edd"],
+                    field="edd" if data.get("edd") else "lmp",
+                    errors=errors,
+                )
+                errors.raise_if_any()  # rolls the mother's upsert back with it
                 pregnancy = Pregnancy(
                     id=pregnancy_id,
                     mother=mother,
@@ -235,7 +257,10 @@ def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: d
                 )
                 raise Conflict(RACED) from None
             raise _ActivePregnancyExists(*active) from None
+        risk_history_record(pregnancy=pregnancy, before=[], source=RiskSource.REGISTRATION, by=by)
         audit_record(user=by, action=Action.CREATE, pregnancy_id=pregnancy.pk)
+        # A late registration may be owed a milestone now, not at the next scan.
+        alerts_may_be_due.send(sender=Pregnancy, pregnancy=pregnancy, today=today)
         if others := other_facilities_of(mother.person_id, facility_id=by.facility_id):
             audit_match(
                 user=by,

@@ -22,17 +22,19 @@ from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, audit_record
 from pregnancies.errors import RACED, Conflict, Errors
-from pregnancies.models import EddSource, Mother, Pregnancy, PregnancyStatus, Visit
+from pregnancies.models import EddSource, Mother, Pregnancy, PregnancyStatus, RiskSource, Visit
 from pregnancies.rules.dates import check_dates, edd_from_lmp
 from pregnancies.rules.nik import nik_errors
 from pregnancies.services.common import (
     apply_assessment,
     assess_pregnancy,
+    contradicted_factor_errors,
     doctor_errors,
     given_codes,
     history_errors,
     mother_age_errors,
     pregnancy_start,
+    previous_outcome_errors,
     unknown_factor_errors,
 )
 from pregnancies.services.mothers import (
@@ -44,7 +46,8 @@ from pregnancies.services.mothers import (
     nik_taken_at_facility,
     person_for_nik,
 )
-from pregnancies.signals import edd_changed
+from pregnancies.services.risk import band_rose, risk_history_record
+from pregnancies.signals import alerts_may_be_due, edd_changed
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +103,25 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
         )
         if pregnancy.edd != before["edd"] or pregnancy.lmp != before["lmp"]:
             _visits_still_inside(pregnancy, data, errors=errors)
+        if pregnancy.edd != before["edd"] and "edd" not in errors.fields:
+            previous_outcome_errors(
+                mother=mother,
+                edd=pregnancy.edd,
+                field="edd" if "edd" in data else "lmp",
+                errors=errors,
+                exclude_pregnancy=pregnancy.pk,
+            )
+        if "risk_factors" in data and not errors.fields:
+            contradicted_factor_errors(
+                data["risk_factors"],
+                date_of_birth=mother.date_of_birth,
+                edd=pregnancy.edd,
+                gravida=pregnancy.gravida,
+                para=pregnancy.para,
+                height_cm=pregnancy.height_cm,
+                today=today,
+                errors=errors,
+            )
 
         if pregnancy.status != PregnancyStatus.ACTIVE:
             changed = {
@@ -112,6 +134,7 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
                     errors.add(field, CLOSED, within="mother")
         errors.raise_if_any()
 
+        factors_before, band_before = list(pregnancy.risk_factors), pregnancy.risk_band
         if pregnancy.status == PregnancyStatus.ACTIVE:
             assessment = assess_pregnancy(
                 pregnancy, date_of_birth=mother.date_of_birth, today=today
@@ -140,9 +163,19 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
                 )
                 raise Conflict(RACED) from None
         pregnancy.save()
+        risk_history_record(
+            pregnancy=pregnancy, before=factors_before, source=RiskSource.EDIT, by=by
+        )
         audit_record(user=by, action=Action.UPDATE, pregnancy_id=pregnancy.pk)
         if pregnancy.edd != before["edd"]:
             edd_changed.send(sender=Pregnancy, pregnancy=pregnancy, old_edd=before["edd"])
+        if pregnancy.status == PregnancyStatus.ACTIVE and (
+            pregnancy.edd != before["edd"]
+            or band_rose(band_before, pregnancy.risk_band)
+            or pregnancy.doctor_id != before["doctor_id"]
+        ):
+            # An EDD moved earlier or a band that rose may make a milestone owed now.
+            alerts_may_be_due.send(sender=Pregnancy, pregnancy=pregnancy, today=today)
     logger.info("pregnancy %s updated by user %s", pregnancy.pk, by.pk)
     pregnancy.mother = mother
     return pregnancy

@@ -13,9 +13,18 @@ from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, Target, audit_record
 from pregnancies.errors import Conflict, Errors
-from pregnancies.models import Outcome, Pregnancy, Visit
+from pregnancies.models import Outcome, Pregnancy, PregnancyStatus, RiskSource, Visit
+from pregnancies.rules import kspr
 from pregnancies.rules.anc import unknown_danger_signs
-from pregnancies.services.common import pregnancy_start, request_digest
+from pregnancies.rules.urgent import Vitals, is_late, is_urgent, union_in_order, visit_findings
+from pregnancies.services.common import (
+    apply_assessment,
+    assess_pregnancy,
+    pregnancy_start,
+    request_digest,
+)
+from pregnancies.services.risk import band_rose, risk_history_record
+from pregnancies.signals import alerts_may_be_due, urgent_visit_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +121,6 @@ def visit_record(*, pregnancy: Pregnancy, data: dict, by, today: date) -> tuple[
             if found := _retried(visit_id, pregnancy_id=pregnancy.pk, digest=digest):
                 return found, False
             raise
-        # Offline sync asks "what changed since T": a new visit changes its pregnancy.
-        Pregnancy.objects.filter(pk=pregnancy.pk).update(updated_at=timezone.now())
         audit_record(
             user=by,
             action=Action.CREATE,
@@ -121,5 +128,52 @@ def visit_record(*, pregnancy: Pregnancy, data: dict, by, today: date) -> tuple[
             pregnancy_id=pregnancy.pk,
             object_id=visit.pk,
         )
+        vitals = Vitals.of(
+            systolic=visit.systolic,
+            diastolic=visit.diastolic,
+            hemoglobin=visit.hemoglobin,
+            danger_signs=visit.danger_signs,
+        )
+        _card_follows_visit(pregnancy, visit, visit_findings(vitals), by=by, today=today)
+        if is_urgent(vitals) and outcome_on is None:
+            late = is_late(
+                visit_date=visit.date,
+                received_at=timezone.now(),
+                tz=timezone.get_current_timezone(),
+            )
+            urgent_visit_recorded.send(sender=Visit, visit=visit, pregnancy=pregnancy, late=late)
     logger.info("visit %s of pregnancy %s recorded by user %s", visit.pk, pregnancy.pk, by.pk)
     return visit, True
+
+
+def _card_follows_visit(pregnancy: Pregnancy, visit: Visit, found: list[str], *, by, today):
+    """What the visit found enters the card and stays (the card is cumulative).
+
+    Found factors join the given ones, so only a person's correction (a PATCH of
+    risk_factors) removes them. A band that rises may make a milestone owed now.
+    Offline sync asks "what changed since T": a new visit moves updated_at either way.
+    """
+    given = union_in_order((f.code for f in kspr.FACTORS), pregnancy.given_risk_factors, found)
+    if pregnancy.status != PregnancyStatus.ACTIVE or given == list(pregnancy.given_risk_factors):
+        Pregnancy.objects.filter(pk=pregnancy.pk).update(updated_at=timezone.now())
+        return
+    before_factors, before_band = list(pregnancy.risk_factors), pregnancy.risk_band
+    pregnancy.given_risk_factors = given
+    apply_assessment(
+        pregnancy,
+        assess_pregnancy(pregnancy, date_of_birth=pregnancy.mother.date_of_birth, today=today),
+    )
+    pregnancy.save(
+        update_fields=[
+            "given_risk_factors",
+            "risk_factors",
+            "kspr_score",
+            "risk_band",
+            "updated_at",
+        ]
+    )
+    risk_history_record(
+        pregnancy=pregnancy, before=before_factors, source=RiskSource.VISIT, by=by, visit=visit
+    )
+    if band_rose(before_band, pregnancy.risk_band):
+        alerts_may_be_due.send(sender=Pregnancy, pregnancy=pregnancy, today=today)

@@ -164,6 +164,8 @@ def test_it_leaves_alerts_in_the_demo_doctors_inboxes(api):
     assert doctors_with_alerts.count() >= 5
     doctor = doctors_with_alerts.first()
     inbox = api(doctor).get("/api/v1/alerts/").json()["results"]
+    # Cancelled alerts (an urgent visit's alert on a pregnancy that has ended since) are
+    # not in an inbox.
     assert {item["id"] for item in inbox} == {
-        str(a.id) for a in Alert.objects.filter(recipient=doctor)
+        str(a.id) for a in Alert.objects.filter(recipient=doctor).exclude(status="cancelled")
     }

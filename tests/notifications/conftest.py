@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 
+from jsc.celery import app
 from notifications.backends import get_backend
 from notifications.models import Device
 from notifications.push import PushOutcome, PushResult
@@ -89,3 +93,21 @@ def default_alert_rules(request):
     from django.apps import apps
 
     import_module("notifications.migrations.0002_default_alert_rules").add_defaults(apps, None)
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker (threads) on the test broker, Redis; never eager mode."""
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "the worker tests need Redis"
+    app.control.purge()
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False) as w:
+        yield w
+
+
+def wait_for(predicate, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False

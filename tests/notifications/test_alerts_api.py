@@ -30,6 +30,14 @@ CONTRACT_FIELDS = {
     "sent_at",
     "acknowledged_at",
     "escalated",
+    "mother",
+    "facility",
+    "kspr_score",
+    "risk_factors",
+    "visit",
+    "late",
+    "action",
+    "note",
 }
 EXTRA_FIELDS = {"urgent"}
 
@@ -87,6 +95,18 @@ def test_it_lists_an_alert_with_exactly_the_contracts_fields(api, citra, pregnan
         "sent_at": "2026-12-01T08:00:00+07:00",
         "acknowledged_at": None,
         "escalated": False,
+        "mother": {
+            "full_name": pregnancy.mother.full_name,
+            "village": pregnancy.mother.village,
+            "phone": pregnancy.mother.phone,
+        },
+        "facility": {"id": str(pregnancy.facility_id), "name": "Puskesmas Sumbersari"},
+        "kspr_score": 14,
+        "risk_factors": [],
+        "visit": None,
+        "late": False,
+        "action": None,
+        "note": "",
     }
 
 

@@ -8,36 +8,16 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.utils import timezone
 
-from jsc.celery import app
 from notifications.models import Alert
 from notifications.tasks import scan_due_alerts
-from tests.notifications.conftest import device_for
+from tests.notifications.conftest import device_for, wait_for
 from tests.pregnancies.helpers import build_nik
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 TOKEN = "fcm-" + "w" * 140 + "worker"
-
-
-@pytest.fixture
-def worker():
-    assert settings.CELERY_BROKER_URL.startswith("redis://"), "the worker tests need Redis"
-    app.control.purge()
-    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False) as w:
-        yield w
-
-
-def wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def register_due_in_two_weeks(api, midwife) -> str:

@@ -10,7 +10,8 @@ import pytest
 import time_machine
 
 from pregnancies.models import AuditEntry, Mother, Person, Pregnancy
-from tests.pregnancies.helpers import NOW, URL, body, days_ago, mother, register
+from pregnancies.services.referrals import referral_record
+from tests.pregnancies.helpers import NOW, TODAY, URL, body, days_ago, mother, register
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -31,9 +32,15 @@ def frozen():
 
 
 def delivered(client, created) -> None:
+    # Born at 31 weeks, 80 days ago: before the next pregnancies' LMP (70 days ago), as
+    # the dates rules ask (docs/pregnancies.md).
+    moved = client.patch(
+        f"{URL}{created['id']}/", {"lmp": days_ago(300).isoformat()}, format="json"
+    )
+    assert moved.status_code == 200, moved.content
     response = client.post(
         f"{URL}{created['id']}/outcome/",
-        {"kind": "live_birth", "date": days_ago(1).isoformat(), "babies_born_alive": 1},
+        {"kind": "live_birth", "date": days_ago(80).isoformat(), "babies_born_alive": 1},
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -157,6 +164,51 @@ def test_a_nik_correction_to_a_mother_active_elsewhere_is_409_naming_only_the_fa
     assert response.status_code == 409
     assert set(response.json()) == {"detail", "facility"}
     assert Pregnancy.objects.get(pk=bayus["id"]).person.nik != ANA_MOTHER["nik"]
+
+
+# ---- a referral hands her over --------------------------------------------------------
+
+
+def test_after_a_refers_her_to_b_b_sees_what_the_referral_hands_over(
+    api, ana, bayu, citra, patrang
+):
+    active = register(api(ana), mother=ANA_MOTHER)
+    referral_record(
+        pregnancy=Pregnancy.objects.get(pk=active["id"]),
+        by=citra,
+        to_facility_id=patrang.pk,
+        kind="rdb",
+        today=TODAY,
+    )
+
+    seen_by_b = api(bayu).get(f"{URL}{active['id']}/")
+    again = api(bayu).post(URL, body(mother=BAYU_MOTHER), format="json")
+
+    assert seen_by_b.status_code == 200
+    assert seen_by_b.json()["mother"] == active["mother"]  # A's record, handed over
+    # Her active pregnancy is B's to open now: the 409 names it, and says so in the trail.
+    assert again.status_code == 409
+    assert again.json()["pregnancy"] == active["id"]
+    match = AuditEntry.objects.get(action="match")
+    assert (match.user_id, match.disclosed) == (bayu.pk, "referred_pregnancy")
+
+
+def test_a_referral_hands_over_one_pregnancy_not_her_other_records(api, ana, bayu, citra, patrang):
+    past = register(api(ana), mother=ANA_MOTHER)
+    delivered(api(ana), past)
+    active = register(api(ana), mother=ANA_MOTHER, gravida=3, para=2)
+    referral_record(
+        pregnancy=Pregnancy.objects.get(pk=active["id"]),
+        by=citra,
+        to_facility_id=patrang.pk,
+        kind="rtw",
+        today=TODAY,
+    )
+
+    assert api(bayu).get(f"{URL}{active['id']}/").status_code == 200
+    assert api(bayu).get(f"{URL}{past['id']}/").status_code == 404
+    listed = api(bayu).get(URL, {"search": ANA_MOTHER["nik"]}).json()["results"]
+    assert [p["id"] for p in listed] == [active["id"]]
 
 
 # ---- the health office sees one mother --------------------------------------------------

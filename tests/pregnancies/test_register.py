@@ -90,7 +90,7 @@ def test_it_accepts_a_nik_written_with_spaces_and_dots(api, ana):
     assert data["mother"]["nik"] == "3509215708950012"
 
 
-def test_it_adds_derived_factors_and_ignores_derived_codes_sent_by_the_app(api, ana):
+def test_it_adds_derived_factors_and_accepts_derived_codes_the_data_bears_out(api, ana):
     older = mother(dob=date(1988, 1, 1), serial=3)
     data = (
         api(ana)
@@ -101,14 +101,14 @@ def test_it_adds_derived_factors_and_ignores_derived_codes_sent_by_the_app(api, 
                 para=4,
                 gravida=5,
                 height_cm=144,
-                risk_factors=["previous_caesarean", "short_stature", "post_term", "twins", "twins"],
+                risk_factors=["previous_caesarean", "short_stature", "twins", "twins"],
             ),
             format="json",
         )
         .json()
     )
 
-    # 38 years old, para 4, 144 cm: three derived factors; post_term sent is ignored.
+    # 38 years old, para 4, 144 cm: three derived factors; short_stature echoed is true.
     assert data["risk_factors"] == [
         "many_children",
         "age_35_plus",
@@ -130,7 +130,9 @@ def test_it_reuses_the_mother_after_her_previous_pregnancy_ended(api, ana):
 
     again = mother(phone="+6289999999999")
     del again["village"]
-    second = client.post(URL, body(mother=again, gravida=3, para=2), format="json")
+    second = client.post(
+        URL, body(mother=again, gravida=3, para=2, lmp=TODAY.isoformat()), format="json"
+    )
 
     assert second.status_code == 201
     assert second.json()["mother"]["id"] == first["mother"]["id"]

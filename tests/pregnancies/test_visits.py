@@ -173,7 +173,7 @@ def test_it_rejects_bad_visits_naming_the_field(api, ana, pregnancy, fields, fie
 def test_a_visit_cannot_be_after_the_outcome(api, ana, pregnancy):
     api(ana).post(
         outcome(pregnancy["id"]),
-        {"kind": "miscarriage", "date": days_ago(5).isoformat()},
+        {"kind": "stillbirth", "date": days_ago(5).isoformat()},
         format="json",
     )
 

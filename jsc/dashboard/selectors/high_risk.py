@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, UUIDField
+from django.db.models.functions import Coalesce
 
 from jsc.dashboard import rules
+from jsc.people.models import Facility
 from notifications.models import AlertStatus
-from pregnancies.models import Pregnancy, PregnancyStatus, RiskBand
+from pregnancies.models import Pregnancy, PregnancyStatus, Referral, ReferralKind, RiskBand
 
 HIGH_BANDS = (RiskBand.HIGH, RiskBand.VERY_HIGH)
 
@@ -49,9 +51,10 @@ def high_risk_due(*, today: date, due_within_days: int, district=None, facility=
             | Q(mother__village_place__isnull=True, facility__district=district)
         )
     if facility is not None:
-        # TODO(issue 7): also the pregnancies referred to this facility, once Referral
-        # lands (the receiving hospital plans their births too).
-        pregnancies = pregnancies.filter(facility=facility)
+        # Also the pregnancies referred to this facility: the receiving hospital plans
+        # their births too (docs/pregnancies.md, "Referrals").
+        referred_here = Referral.objects.filter(pregnancy=OuterRef("pk"), to_facility=facility)
+        pregnancies = pregnancies.filter(Q(facility=facility) | Exists(referred_here))
     rows = []
     for p in pregnancies:
         village = p.mother.village_place
@@ -89,13 +92,24 @@ def expected_deliveries(*, today: date, weeks: int = rules.EXPECTED_DELIVERY_WEE
     """Active pregnancies due in each of the next ``weeks`` weeks (week 1 starts today),
     per facility and band. One grouped query.
 
-    TODO(issue 7): count a pregnancy referred (RDB) to a hospital at that hospital, once
-    Referral lands; until then at the facility that registered it.
+    A pregnancy with a planned early referral (RDB) is counted where it was last referred
+    to deliver, else at the facility that registered it.
     """
     end = today + timedelta(days=7 * weeks - 1)
+    planned_at = Subquery(
+        Referral.objects.filter(pregnancy=OuterRef("pk"), kind=ReferralKind.RDB)
+        .order_by("-at", "-id")
+        .values("to_facility_id")[:1]
+    )
     rows = (
         Pregnancy.objects.filter(status=PregnancyStatus.ACTIVE, edd__range=(today, end))
-        .values("facility_id", "facility__name", "risk_band", "edd")
+        .annotate(delivers_at=Coalesce(planned_at, F("facility_id"), output_field=UUIDField()))
+        .annotate(
+            delivers_at_name=Subquery(
+                Facility.objects.filter(pk=OuterRef("delivers_at")).values("name")[:1]
+            )
+        )
+        .values("delivers_at", "delivers_at_name", "risk_band", "edd")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -104,9 +118,9 @@ def expected_deliveries(*, today: date, weeks: int = rules.EXPECTED_DELIVERY_WEE
     for row in rows:
         week = (row["edd"] - today).days // 7
         entry = facilities.setdefault(
-            row["facility_id"],
+            row["delivers_at"],
             {
-                "facility": {"id": row["facility_id"], "name": row["facility__name"]},
+                "facility": {"id": row["delivers_at"], "name": row["delivers_at_name"]},
                 "weeks": [defaultdict(int) for _ in range(weeks)],
             },
         )
