@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test format install clean bench bench-quick fuzz chaos
+.PHONY: run manage test format install clean bench bench-quick fuzz chaos messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ install: $(VENV)/.installed
 # filesystem broker, pushes to the log); Ctrl-C stops all three.
 run: install
 	./bin/run-local
+
+# Any manage.py command beside `make run`, on the same settings (JSC_ENV=local and
+# whatever DATABASE_URL etc. the environment sets): make manage CMD="send_due_alerts"
+manage: install
+	JSC_ENV=$${JSC_ENV:-local} $(PY) manage.py $(CMD)
 
 test: install
 	./bin/ensure-test-deps
@@ -62,3 +67,10 @@ chaos: install
 	CHAOS=long DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jsc} \
 	CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
 	JSC_ENV=test $(VENV)/bin/pytest tests/chaos -s -q -m chaos $(PYTEST_ARGS)
+
+# Refresh the Indonesian catalogue from the code (needs GNU gettext, a dev tool), then
+# compile it; the .po and the compiled .mo are both committed (see README).
+messages: install
+	JSC_ENV=local $(PY) manage.py makemessages --locale id --no-obsolete --add-location file \
+	  --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
+	JSC_ENV=local $(PY) manage.py compilemessages --locale id --ignore '.venv/*'

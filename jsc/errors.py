@@ -3,9 +3,12 @@ and under /api/ a path that names nothing answers a JSON 404, never an HTML page
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found
 from rest_framework import exceptions
@@ -22,7 +25,30 @@ def exception_handler(exc, context):
         exc = too_large()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        exc.detail = exceptions.ErrorDetail(throttled_detail(exc.wait), code=exc.get_codes())
     return drf_exception_handler(exc, context)
+
+
+def throttled_detail(wait: float) -> str:
+    """DRF's 429 text, translated whole.
+
+    DRF formats the number into "Expected available in {wait} seconds." before it asks
+    for the translation, so no catalogue can ever match it and a 429 came out half
+    Indonesian, half English.
+    """
+    seconds = math.ceil(wait)
+    return " ".join(
+        [
+            str(exceptions.Throttled.default_detail),
+            ngettext(
+                "Expected available in %(wait)d second.",
+                "Expected available in %(wait)d seconds.",
+                seconds,
+            )
+            % {"wait": seconds},
+        ]
+    )
 
 
 @csrf_exempt

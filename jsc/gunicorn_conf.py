@@ -37,6 +37,16 @@ class RedactingLogger(Logger):
 
 logger_class = RedactingLogger
 
+# gunicorn 25.1+ opens a control socket (for `gunicornc`) at one path per user by
+# default, $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl: a second instance
+# (another checkout, `make run` beside a load test) replaces the first one's socket,
+# and stopping either deletes it. So none unless asked for, and then at a path of its
+# own: GUNICORN_CONTROL_SOCKET=/run/jsc/web.ctl.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
+
 
 def on_starting(server):
     """Read the settings and reach the database once in the master, before any worker.

@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
@@ -22,13 +24,15 @@ from rest_framework.parsers import JSONParser
 
 class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
     default_code = "payload_too_large"
 
 
 def too_large() -> PayloadTooLarge:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return PayloadTooLarge(f"The request body is larger than {limit // 1024} KB.")
+    return PayloadTooLarge(
+        _("The request body is larger than %(limit)d KB.") % {"limit": limit // 1024}
+    )
 
 
 class BoundedJSONParser(JSONParser):
@@ -49,10 +53,15 @@ class BoundedJSONParser(JSONParser):
             stream = io.BytesIO(body)
         try:
             data = super().parse(stream, media_type, parser_context)
+        except ParseError as exc:
+            # DRF puts the decoder's reason into the text before translating it, so
+            # no catalogue matches; the reason stays as Python gives it.
+            reason = str(exc.detail).removeprefix("JSON parse error - ")
+            raise ParseError(_("JSON parse error - %(reason)s") % {"reason": reason}) from None
         except RecursionError:  # "[[[[...": the decoder gives up on deep nesting
-            raise ParseError("JSON parse error - nested too deeply.") from None
+            raise ParseError(_("JSON parse error - nested too deeply.")) from None
         if _has_nul(data):
-            raise ParseError("NUL characters are not allowed in JSON strings.")
+            raise ParseError(_("NUL characters are not allowed in JSON strings."))
         return data
 
 

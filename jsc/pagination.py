@@ -1,6 +1,20 @@
+"""The one paginator every list uses; it also refuses query parameters no one reads.
+
+A mistyped filter (`?risk=high` for `?risk_band=high`) must not pass as "everything"
+(contract conventions): a list answers 400 naming each parameter that is neither one
+of its filters, nor a paging parameter, nor one the view declares it reads itself
+(``extra_query_params``).
+"""
+
+from __future__ import annotations
+
+from django_filters.rest_framework import DjangoFilterBackend
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.settings import api_settings
+
+from jsc.params import reject_unknown
 
 
 class Pagination(PageNumberPagination):
@@ -40,3 +54,23 @@ class Pagination(PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
         return parameters
+
+    def paginate_queryset(self, queryset, request, view=None):
+        reject_unknown_query_params(request, view, queryset, paging=self.paging_params())
+        return super().paginate_queryset(queryset, request, view)
+
+    def paging_params(self) -> set[str]:
+        return {self.page_query_param, self.page_size_query_param}
+
+
+def known_query_params(view, queryset) -> set[str]:
+    known = {api_settings.URL_FORMAT_OVERRIDE, *getattr(view, "extra_query_params", ())}
+    if view is not None:
+        filterset_class = DjangoFilterBackend().get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+    return known
+
+
+def reject_unknown_query_params(request, view, queryset, *, paging: set[str]) -> None:
+    reject_unknown(request.query_params, known_query_params(view, queryset) | paging)

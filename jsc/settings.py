@@ -134,7 +134,8 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, or a SQLite file set up for three processes writing at once
-# (web, worker, beat): WAL, IMMEDIATE transactions and a lock timeout (tech-notes.md).
+# (web, worker, beat): WAL, IMMEDIATE transactions and a lock timeout (docs/conventions.md,
+# "Stack facts").
 if os.environ.get("DATABASE_URL"):
     try:
         DATABASES = {
@@ -176,11 +177,15 @@ if JSC_ENV == "test":
     # Hashing with the production cost makes every login in the suite slow.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/api/docs/"
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+# The service's own texts have English msgids and an Indonesian catalogue in locale/;
+# the compiled .mo files are committed, so `make run` needs no gettext tools
+# (`make messages` refreshes both, on a machine that has them).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -239,6 +244,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choice sets whose field names ("action", "kind") other models use too.
     "ENUM_NAME_OVERRIDES": {
+        "FacilityKindEnum": "jsc.people.models.FacilityKind",
+        "OutcomeKindEnum": "pregnancies.models.OutcomeKind",
         "AckActionEnum": "notifications.models.AckAction",
         "ReferralKindEnum": "pregnancies.models.ReferralKind",
     },
@@ -268,7 +275,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The login throttle counts failures here, so every web process must see the same
+# counts: Redis when CACHE_URL names one, else files under VAR_DIR that all processes
+# on this machine share (jsc.cache). The test suite counts in its own memory, so tests
+# never see each other's failures; subprocess tests exercise the shared default.
+CACHES = {
+    "default": {
+        "BACKEND": "jsc.cache.SharedFileCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
+if JSC_ENV == "test":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL"):
     CACHES = {
         "default": {

@@ -8,7 +8,9 @@ from rest_framework_simplejwt.views import TokenRefreshView
 
 from jsc.errors import api_not_found
 from jsc.health import healthz
+from jsc.landing import landing
 from jsc.people.views import (
+    AdminChangeViewSet,
     DistrictListView,
     FacilityViewSet,
     MeView,
@@ -22,6 +24,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("facilities", FacilityViewSet, basename="facility")
 router.register("users", UserViewSet, basename="user")
+router.register("admin-changes", AdminChangeViewSet, basename="admin-change")
 
 api = [
     path("auth/token/", ThrottledTokenObtainPairView.as_view(), name="token"),
@@ -36,6 +39,7 @@ api = [
 ]
 
 urlpatterns = [
+    path("", landing, name="landing"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

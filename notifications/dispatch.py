@@ -4,7 +4,7 @@
    recipient); the unique constraint makes it idempotent.
 2. ``claim``: take due deliveries with ``SELECT ... FOR UPDATE SKIP LOCKED`` and mark
    them ``sending`` in the same transaction, so a second worker, beat or retried task
-   never sees them (style.md, "claim before you act").
+   never sees them (docs/alerts.md, "Why it is built this way").
 3. Send through the back end, outside any transaction, then settle every delivery and
    write one DeliveryAttempt per call.
 
@@ -40,8 +40,7 @@ from notifications.models import (
     PushHealth,
 )
 from notifications.payload import alert_message
-from notifications.push import MAX_BATCH, CredentialError, Outcome, PushBackend, PushResult
-from notifications.push.base import CREDENTIAL, NOT_ATTEMPTED
+from notifications.push import MAX_BATCH, CredentialError, PushBackend, PushOutcome, PushResult
 
 logger = logging.getLogger(__name__)
 
@@ -146,25 +145,25 @@ def _settle(
     for result in results:
         delivery = deliveries[result.message.ref]
         outcome = result.outcome
-        if result.error_code == NOT_ATTEMPTED:
+        if outcome == PushOutcome.NOT_ATTEMPTED:
             # The batch ran out of time before this one was sent: next run, no attempt used.
             delivery.status = DeliveryStatus.RETRY
             delivery.attempts -= 1
             delivery.next_attempt_at = now
             report.add("not_attempted")
             continue
-        if result.error_code == CREDENTIAL:
+        if outcome == PushOutcome.CREDENTIAL_PAUSE:
             # Not the device's fault: try again after a pause, without using up attempts.
             delivery.status = DeliveryStatus.RETRY
             delivery.attempts -= 1
             delivery.next_attempt_at = now + CREDENTIAL_PAUSE
-        elif outcome == Outcome.SENT:
+        elif outcome == PushOutcome.SENT:
             delivery.status, delivery.sent_at = DeliveryStatus.SENT, now
             delivery.message_id = (result.message_id or "")[:200]
-        elif outcome == Outcome.DEAD_TOKEN:
+        elif outcome == PushOutcome.DEAD_TOKEN:
             delivery.status = DeliveryStatus.DEAD_TOKEN
             dead_devices.add(delivery.device_id)
-        elif outcome == Outcome.RETRY and delivery.attempts < MAX_ATTEMPTS:
+        elif outcome == PushOutcome.RETRY and delivery.attempts < MAX_ATTEMPTS:
             delivery.status = DeliveryStatus.RETRY
             delivery.next_attempt_at = now + timedelta(
                 seconds=retry_delay(delivery.attempts, result.retry_after)
@@ -245,14 +244,19 @@ def _save_settled(rows: list[Delivery]) -> None:
 
 
 def _release(
-    deliveries: dict[int, Delivery], *, delay: timedelta, backend: PushBackend, error: str
+    deliveries: dict[int, Delivery],
+    *,
+    delay: timedelta,
+    backend: PushBackend,
+    error: str,
+    outcome: PushOutcome,
 ) -> None:
     """Give claimed rows back, the attempt not counted: the back end raised before it
     could send them. The failed call is still recorded against each."""
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(
             DeliveryAttempt(
-                delivery_id=delivery_id, backend=backend.name, outcome="error", error=error[:300]
+                delivery_id=delivery_id, backend=backend.name, outcome=outcome, error=error[:300]
             )
             for delivery_id in deliveries
         )
@@ -326,7 +330,13 @@ def dispatch_due(
             answered = {r.message.ref for r in exc.results}
             unanswered = {k: v for k, v in deliveries.items() if k not in answered}
             if unanswered:
-                _release(unanswered, delay=CREDENTIAL_PAUSE, backend=backend, error=exc.reason)
+                _release(
+                    unanswered,
+                    delay=CREDENTIAL_PAUSE,
+                    backend=backend,
+                    error=exc.reason,
+                    outcome=PushOutcome.CREDENTIAL_PAUSE,
+                )
             if exc.results:
                 _settle(
                     {r.message.ref: deliveries[r.message.ref] for r in exc.results},
@@ -342,6 +352,7 @@ def dispatch_due(
                 delay=timedelta(seconds=BASE_RETRY_SECONDS),
                 backend=backend,
                 error=type(exc).__name__,
+                outcome=PushOutcome.ERROR,
             )
             raise
         _renewed(deliveries, held)

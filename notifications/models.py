@@ -238,7 +238,7 @@ class DeliveryAttempt(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempts_log")
     at = models.DateTimeField(auto_now_add=True)
     backend = models.CharField(max_length=20)
-    outcome = models.CharField(max_length=12)
+    outcome = models.CharField(max_length=20)  # a notifications.push.PushOutcome
     error_code = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
     retry_after_seconds = models.FloatField(null=True, blank=True)

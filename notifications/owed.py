@@ -2,8 +2,9 @@
 
 For each risk band, the active rules for it are ordered by their offset from the EDD.
 A pregnancy is owed rule *r* when the most recent milestone that has come for it is
-*r* (domain.md, "catch-up": a late registration or a late scan gets only the latest
-milestone, not a burst of stale ones). That is an EDD window per (band, rule).
+*r* (catch-up, docs/domain.md, "Alerts to doctors": a late registration or a late scan
+gets only the latest milestone, not a burst of stale ones). That is an EDD window per
+(band, rule).
 
 The scan is one statement shape, written in SQL because Django has no INSERT ...
 SELECT: the windows as a VALUES list joined to the active pregnancies (read from the
@@ -28,7 +29,8 @@ from notifications.models import Alert, AlertRule, AlertStatus
 from pregnancies.models import Pregnancy, PregnancyStatus, Referral, RiskBand
 from pregnancies.rules.dates import PREGNANCY_DAYS, STALE_DAYS
 
-# A pregnancy past 44 weeks without an outcome is stale: no more alerts (domain.md).
+# A pregnancy past 44 weeks without an outcome is stale: no more alerts
+# (docs/domain.md, "Pregnancy dates").
 LAST_ALERT_DAY = STALE_DAYS - PREGNANCY_DAYS  # days after the EDD
 
 

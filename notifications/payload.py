@@ -1,7 +1,7 @@
 """Push texts, in Bahasa Indonesia, with nothing personal in them.
 
-Lock screens are public and pushes travel through servers abroad (domain.md): only
-opaque ids, the milestone and the risk band leave the service.
+Lock screens are public and pushes travel through servers abroad (docs/domain.md,
+"Alerts to doctors"): only opaque ids, the milestone and the risk band leave the service.
 """
 
 from __future__ import annotations

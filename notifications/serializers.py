@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
@@ -35,7 +36,8 @@ class DeviceSerializer(serializers.ModelSerializer):
         trim_whitespace=True,
         validators=[
             RegexValidator(
-                rf"^{TOKEN_PATTERN}\Z", "Not a push token: letters, digits and _ : . - only."
+                rf"^{TOKEN_PATTERN}\Z",
+                gettext_lazy("Not a push token: letters, digits and _ : . - only."),
             )
         ],
     )
@@ -158,7 +160,7 @@ class AlertRuleSerializer(serializers.ModelSerializer):
         # name: a renamed rule would alert every mother it already alerted a second time.
         if self.instance is not None and value != self.instance.milestone:
             raise serializers.ValidationError(
-                "A milestone cannot be renamed; disable this rule and add a new one."
+                gettext_lazy("A milestone cannot be renamed; disable this rule and add a new one.")
             )
         return value
 

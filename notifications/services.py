@@ -25,8 +25,14 @@ class ScanReport:
     escalated: int
 
 
-@transaction.atomic
 def scan(*, today: date, now: datetime) -> ScanReport:
+    """Post-term refresh, owed alerts, escalation: each step commits its own work.
+
+    Not one transaction around the three: that would turn each batch's commit into a
+    savepoint and hold every row lock until the end, and a failure in the last step
+    would undo what the first two had done. Each step is safe to repeat, so the next
+    scan simply carries on.
+    """
     from pregnancies.services import refresh_post_term
 
     report = ScanReport(
@@ -46,7 +52,8 @@ def scan(*, today: date, now: datetime) -> ScanReport:
 
 
 def cancel_for_pregnancy(pregnancy_id) -> int:
-    """An outcome stops every pending alert of the pregnancy at once (domain.md)."""
+    """An outcome stops every pending alert of the pregnancy at once (docs/domain.md,
+    "Outcomes and maternal death")."""
     Delivery.objects.filter(alert__pregnancy_id=pregnancy_id, status__in=Delivery.OPEN).update(
         status=DeliveryStatus.CANCELLED
     )

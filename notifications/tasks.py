@@ -1,4 +1,4 @@
-"""Thin Celery tasks: a service call and the retry policy (style.md)."""
+"""Thin Celery tasks: a service call and the retry policy (docs/conventions.md)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ needs no translation: DRF renders these as they are.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 
@@ -28,7 +29,9 @@ class Conflict(APIException):
 # A unique index refused a write that no re-read explains (a change committed between our
 # checks and our write). PostgreSQL's message names the key, e.g. a NIK, so the error
 # itself must never reach a log or a response: callers log ids and raise this from None.
-RACED = "This registration conflicted with a change made at the same moment; send it again."
+RACED = gettext_lazy(
+    "This registration conflicted with a change made at the same moment; send it again."
+)
 
 
 class Errors:

@@ -9,6 +9,7 @@ Every read is audited.
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -23,7 +24,7 @@ from pregnancies.selectors import RECORD_FIELDS, people_with_conflicts, record_c
 
 
 class IsHealthOffice(BasePermission):
-    message = "Only the health office sees a mother across facilities."
+    message = gettext_lazy("Only the health office sees a mother across facilities.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from pregnancies.selectors import READER_ROLES, can_write
@@ -15,7 +16,11 @@ class PregnancyAccess(BasePermission):
     register; anyone else gets 403.
     """
 
-    message = "Only midwives and doctors may change the pregnancy registry."
+    message = _("Only midwives and doctors may change the pregnancy registry.")
+    read_refused = _(
+        "Admins see no mother's record: the registry is read by midwives, doctors and "
+        "the health office."
+    )
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -24,7 +29,10 @@ class PregnancyAccess(BasePermission):
         if getattr(view, "detail", True):
             return True
         if request.method in SAFE_METHODS:
-            return user.effective_role in READER_ROLES
+            if user.effective_role in READER_ROLES:
+                return True
+            self.message = self.read_refused  # DRF reads the instance's message
+            return False
         return can_write(user)
 
     def has_object_permission(self, request, view, obj) -> bool:

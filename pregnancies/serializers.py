@@ -11,6 +11,7 @@ import decimal
 from decimal import Decimal
 
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -28,7 +29,9 @@ from pregnancies.rules import limits
 from pregnancies.rules.anc import has_chronic_energy_deficiency, is_hypertensive, visit_label
 from pregnancies.rules.dates import age_on, gestational_age
 
-PHONE = RegexValidator(r"^\+?[0-9][0-9 ()-]{4,}$", "Give a phone number: digits, optionally +62...")
+PHONE = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{4,}$", gettext_lazy("Give a phone number: digits, optionally +62...")
+)
 
 
 class RoundedDecimalField(serializers.DecimalField):

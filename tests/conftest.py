@@ -1,4 +1,4 @@
-"""The cast every test shares (style.md): midwife Ana and Dr. Citra at Puskesmas
+"""The cast every test shares (docs/conventions.md, "Tests"): midwife Ana and Dr. Citra at Puskesmas
 Sumbersari, midwife Bayu at Puskesmas Patrang, Dinkes officer Dewi, admin Adi."""
 
 from __future__ import annotations
@@ -66,10 +66,15 @@ def adi(db) -> User:
 
 @pytest.fixture
 def api():
-    """``api(user)`` returns a client signed in as that user; ``api()`` an anonymous one."""
+    """``api(user)`` returns a client signed in as that user; ``api()`` an anonymous one.
 
-    def client_for(user: User | None = None) -> APIClient:
-        client = APIClient()
+    It asks for English (``Accept-Language: en``), so tests read the service's messages
+    by their English msgids; ``api(user, language=None)`` sends no Accept-Language (the
+    service's default, Bahasa Indonesia) and ``language="id"`` asks for it.
+    """
+
+    def client_for(user: User | None = None, *, language: str | None = "en") -> APIClient:
+        client = APIClient(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
         if user is not None:
             client.force_authenticate(user)
         return client

@@ -58,6 +58,10 @@ class Facility(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="facilities")
+    # A facility that closed or merged: kept for its history, offered to no new staff.
+    # A database default too, so rows written by code that predates the column (an older
+    # process during a deploy, a data migration's historical model) are active.
+    active = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         ordering = ["name"]
@@ -113,6 +117,11 @@ class User(AbstractUser):
                 condition=~Q(role__in=ROLES_WITH_FACILITY) | Q(facility__isnull=False),
                 name="user_clinician_has_facility",
             ),
+            # The health office and admins work for the whole regency, not one facility.
+            models.CheckConstraint(
+                condition=Q(role__in=ROLES_WITH_FACILITY) | Q(facility__isnull=True),
+                name="user_non_clinician_has_no_facility",
+            ),
         ]
 
     @property
@@ -123,3 +132,35 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.effective_role == Role.ADMIN
+
+
+class AdminChange(models.Model):
+    """One change an admin made to a facility or a user: who, when, what.
+
+    Field names always; old and new values only for what is not personal (role,
+    facility, active, a facility's name, kind and district), never a name, phone or
+    password.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        UPDATE = "update"
+        PASSWORD_RESET = "password_reset"
+
+    class Target(models.TextChoices):
+        USER = "user"
+        FACILITY = "facility"
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    target = models.CharField(max_length=10, choices=Target.choices)
+    object_id = models.UUIDField(db_index=True)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target} {self.object_id}"

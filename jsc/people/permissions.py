@@ -1,8 +1,9 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
 class IsAdminRole(BasePermission):
-    message = "Only an admin may do this."
+    message = _("Only an admin may do this.")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and request.user.is_admin_role)

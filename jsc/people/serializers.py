@@ -1,36 +1,39 @@
 from __future__ import annotations
 
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from jsc.people.models import ROLES_WITH_FACILITY, District, Facility, Role, User, Village
+from jsc.people.models import AdminChange, District, Facility, Role, User, Village
 
 
 class FacilitySerializer(serializers.ModelSerializer):
     code = serializers.CharField(
         max_length=32,
-        validators=[UniqueValidator(Facility.objects.all(), message="A facility has this code.")],
+        validators=[
+            UniqueValidator(Facility.objects.all(), message=_("A facility has this code."))
+        ],
     )
     district = serializers.SlugRelatedField(
         slug_field="name",
         queryset=District.objects.all(),
-        error_messages={"does_not_exist": "No district (kecamatan) is named {value}."},
+        error_messages={"does_not_exist": _("No district (kecamatan) is named {value}.")},
     )
 
     class Meta:
         model = Facility
-        fields = ["id", "code", "name", "kind", "district"]
+        fields = ["id", "code", "name", "kind", "district", "active"]
+        read_only_fields = ["active"]
 
-    def create(self, validated_data):
-        try:
-            with transaction.atomic():
-                return super().create(validated_data)
-        except IntegrityError:
-            # Two admins creating the same code at once: the unique index decides.
-            raise serializers.ValidationError({"code": ["A facility has this code."]}) from None
+
+class FacilityUpdateSerializer(FacilitySerializer):
+    """PATCH: name, kind, district and active; the code is what the apps know it by."""
+
+    code = serializers.CharField(read_only=True)
+
+    class Meta(FacilitySerializer.Meta):
+        read_only_fields: list[str] = []
 
 
 class FacilityBriefSerializer(serializers.ModelSerializer):
@@ -51,6 +54,17 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "full_name", "role", "facility"]
 
 
+class UserSerializer(serializers.ModelSerializer):
+    """A user as the admin API shows one (never the password)."""
+
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "role", "phone", "facility", "active"]
+        read_only_fields = fields
+
+
 class UserCreateSerializer(serializers.ModelSerializer):
     username = serializers.CharField(
         max_length=150,
@@ -58,7 +72,7 @@ class UserCreateSerializer(serializers.ModelSerializer):
         # repeated here: usernames go into logs and URLs.
         validators=[
             UnicodeUsernameValidator(),
-            UniqueValidator(User.objects.all(), message="This username is taken."),
+            UniqueValidator(User.objects.all(), message=_("This username is taken.")),
         ],
     )
     password = serializers.CharField(
@@ -74,25 +88,25 @@ class UserCreateSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "password", "full_name", "role", "phone", "facility"]
         extra_kwargs = {"full_name": {"required": True, "allow_blank": False}}
 
-    def validate(self, attrs):
-        if attrs["role"] in ROLES_WITH_FACILITY and not attrs.get("facility"):
-            raise serializers.ValidationError(
-                {"facility": [f"A {attrs['role']} must belong to a facility."]}
-            )
-        candidate = User(username=attrs["username"], full_name=attrs.get("full_name", ""))
-        try:
-            validate_password(attrs["password"], candidate)
-        except Exception as exc:  # django's ValidationError carries the messages
-            raise serializers.ValidationError({"password": list(exc.messages)}) from None
-        return attrs
 
-    def create(self, validated_data):
-        try:
-            with transaction.atomic():
-                return User.objects.create_user(**validated_data)
-        except IntegrityError:
-            # Two admins creating the same username at once: the unique index decides.
-            raise serializers.ValidationError({"username": ["This username is taken."]}) from None
+class UserUpdateSerializer(serializers.Serializer):
+    """PATCH /users/{id}/: any of these; the role and facility rules are the service's."""
+
+    full_name = serializers.CharField(max_length=150, allow_blank=False)
+    phone = serializers.CharField(max_length=20, allow_blank=True)
+    role = serializers.ChoiceField(choices=Role.choices)
+    facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all(), allow_null=True)
+    active = serializers.BooleanField()
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class AdminChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdminChange
+        fields = ["id", "at", "by", "action", "target", "object_id", "changes"]
 
 
 class DistrictSerializer(serializers.ModelSerializer):

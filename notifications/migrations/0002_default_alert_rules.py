@@ -1,4 +1,4 @@
-"""The default milestones of domain.md ("Alerts to doctors"); admins edit them later."""
+"""The default milestones of docs/domain.md ("Alerts to doctors"); admins edit them later."""
 
 from django.db import migrations
 

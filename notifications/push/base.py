@@ -37,13 +37,10 @@ class PushMessage:
     collapse_id: str | None = None
 
 
-# error_code of a `retry` result that used no attempt: the batch's credentials failed
-# (CredentialError.results), or its time budget ran out before the message was started.
-CREDENTIAL = "CREDENTIAL"
-NOT_ATTEMPTED = "NOT_ATTEMPTED"
+class PushOutcome(StrEnum):
+    """What became of one message. (Named apart from the registry's ``Outcome`` model,
+    a pregnancy's end.)"""
 
-
-class Outcome(StrEnum):
     SENT = "sent"
     # UNREGISTERED / SENDER_ID_MISMATCH: the token will never work again, deactivate the device.
     DEAD_TOKEN = "dead_token"
@@ -51,12 +48,21 @@ class Outcome(StrEnum):
     FAILED = "failed"
     # Transient (UNAVAILABLE, INTERNAL, QUOTA_EXCEEDED, network): try again later.
     RETRY = "retry"
+    # Not sent at all: the batch's time budget ran out before this message started.
+    # Uses no attempt; sent on the next run.
+    NOT_ATTEMPTED = "not_attempted"
+    # Not sent because our credentials failed (CredentialError.results): not the device's
+    # fault, so it uses no attempt and waits a pause before the next try.
+    CREDENTIAL_PAUSE = "credential_pause"
+    # The back end raised before answering (a crash, not a verdict on the message). No
+    # back end returns it; the dispatcher records it and gives the claim back.
+    ERROR = "error"
 
 
 @dataclass
 class PushResult:
     message: PushMessage
-    outcome: Outcome
+    outcome: PushOutcome
     message_id: str | None = None
     error_code: str | None = None
     # Short and free of personal data: safe to store on the attempt row and to log.
@@ -73,7 +79,7 @@ class CredentialError(Exception):
     token by token: every message would fail the same way.
 
     `results` holds one result per message, in order, for messages that did get an answer before
-    the failure (usually none); the rest are `retry` with error_code "CREDENTIAL". A caller that
+    the failure (usually none); the rest are `credential_pause`. A caller that
     records `sent` results from it never pushes those messages twice.
     """
 
@@ -115,7 +121,7 @@ def oversize_result(message: PushMessage) -> PushResult | None:
         return None
     return PushResult(
         message=message,
-        outcome=Outcome.FAILED,
+        outcome=PushOutcome.FAILED,
         error_code="PAYLOAD_TOO_LARGE",
         error=f"payload is {size} bytes, FCM allows {MAX_PAYLOAD_BYTES}",
     )

@@ -32,12 +32,10 @@ import requests.adapters
 from firebase_admin import _http_client, credentials, exceptions, messaging
 
 from .base import (
-    CREDENTIAL,
     DEFAULT_ENDPOINT,
-    NOT_ATTEMPTED,
     CredentialError,
-    Outcome,
     PushMessage,
+    PushOutcome,
     PushResult,
     oversize_result,
     token_hint,
@@ -109,7 +107,7 @@ class FirebaseBackend:
             raise ValueError("max_workers must be at least 1")
         self.max_workers = max_workers
         # Seconds after which a send() starts no new message (the rest come back
-        # NOT_ATTEMPTED). With firebase-admin's own retries bounded (see
+        # PushOutcome.NOT_ATTEMPTED). With firebase-admin's own retries bounded (see
         # _bound_retries), one send() then lasts at most about the budget plus one
         # message's worst case; the dispatcher's heartbeat keeps the claim meanwhile.
         self.send_budget = send_budget
@@ -185,8 +183,7 @@ class FirebaseBackend:
         if time.monotonic() > deadline:
             return PushResult(
                 message=message,
-                outcome=Outcome.RETRY,
-                error_code=NOT_ATTEMPTED,
+                outcome=PushOutcome.NOT_ATTEMPTED,
                 error="not sent: the batch ran out of time",
             )
         try:
@@ -203,12 +200,12 @@ class FirebaseBackend:
             # value, an empty token): permanent, and only this message's problem.
             result = PushResult(
                 message=message,
-                outcome=Outcome.FAILED,
+                outcome=PushOutcome.FAILED,
                 error_code="INVALID_MESSAGE",
                 error=_redact(str(exc), message.token),
             )
         else:
-            result = PushResult(message=message, outcome=Outcome.SENT, message_id=message_id)
+            result = PushResult(message=message, outcome=PushOutcome.SENT, message_id=message_id)
         if isinstance(result, _CredentialFailure):
             stop.set()
         return result
@@ -337,19 +334,19 @@ def _result_for_error(
     code = next((c for cls, c in _FCM_CODES if isinstance(exc, cls)), None) or exc.code
     error = _redact(f"{type(exc).__name__}: {exc}", message.token)
     if isinstance(exc, _DEAD_TOKEN):
-        outcome = Outcome.DEAD_TOKEN
+        outcome = PushOutcome.DEAD_TOKEN
     elif isinstance(exc, _CREDENTIAL):
         return _CredentialFailure(f"FCM refused our credentials ({code}): {error}")
     elif isinstance(exc, _RETRYABLE):
         return PushResult(
             message=message,
-            outcome=Outcome.RETRY,
+            outcome=PushOutcome.RETRY,
             error_code=code,
             error=error,
             retry_after=_retry_after(exc),
         )
     else:
-        outcome = Outcome.FAILED
+        outcome = PushOutcome.FAILED
     return PushResult(message=message, outcome=outcome, error_code=code, error=error)
 
 
@@ -363,9 +360,7 @@ def _finish(
     partial = [
         r
         if isinstance(r, PushResult)
-        else PushResult(
-            message=message, outcome=Outcome.RETRY, error_code=CREDENTIAL, error=failure.reason
-        )
+        else PushResult(message=message, outcome=PushOutcome.CREDENTIAL_PAUSE, error=failure.reason)
         for message, r in zip(messages, results, strict=True)
     ]
     raise CredentialError(failure.reason, partial)

@@ -6,13 +6,13 @@ import itertools
 import logging
 from collections.abc import Sequence
 
-from .base import Outcome, PushMessage, PushResult, oversize_result, token_hint
+from .base import PushMessage, PushOutcome, PushResult, oversize_result, token_hint
 
 logger = logging.getLogger("notifications.push")
 
-# The contract's data keys (api-contract.md, "Push messages"): opaque ids, the milestone and the
-# risk band, fine to log. Any other key is logged by name only, in case someone ever puts a
-# personal detail in it.
+# The contract's data keys (docs/alerts.md, "Why it is built this way"): opaque ids, the
+# milestone and the risk band, fine to log. Any other key is logged by name only, in case
+# someone ever puts a personal detail in it.
 LOGGABLE_DATA_KEYS = frozenset({"alert_id", "pregnancy_id", "milestone", "risk_band"})
 
 _counter = itertools.count(1)
@@ -37,7 +37,9 @@ class LogBackend:
                 token_hint(message.token),
                 _describe_data(message.data),
             )
-            results.append(PushResult(message=message, outcome=Outcome.SENT, message_id=message_id))
+            results.append(
+                PushResult(message=message, outcome=PushOutcome.SENT, message_id=message_id)
+            )
         return results
 
 

@@ -1,6 +1,6 @@
 """Antenatal care (ANC) rules: visit schedule, danger signs, vital-sign thresholds.
 
-Source: domain.md, "Antenatal care (ANC) visits" (the 2021 regulation's 1-2-3 split).
+Source: docs/domain.md, "Antenatal care (ANC) visits" (the 2021 regulation's 1-2-3 split).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ MIN_VISITS = sum(ANC_SCHEDULE.values())  # K6
 MIN_DOCTOR_VISITS = 2
 DOCTOR_VISIT_TRIMESTERS: tuple[int, ...] = (1, 3)
 
-# Hypertension: 140/90 mmHg or more (domain.md).
+# Hypertension: 140/90 mmHg or more (docs/domain.md, "Antenatal care (ANC) visits").
 SYSTOLIC_HYPERTENSION_MMHG = 140
 DIASTOLIC_HYPERTENSION_MMHG = 90
 
@@ -31,7 +31,7 @@ class DangerSign:
     label_en: str
 
 
-# Any one of these is urgent (domain.md, "Danger signs").
+# Any one of these is urgent (docs/domain.md, "Antenatal care (ANC) visits").
 DANGER_SIGNS: tuple[DangerSign, ...] = (
     DangerSign("vaginal_bleeding", "Perdarahan dari jalan lahir", "Vaginal bleeding"),
     DangerSign("convulsions", "Kejang", "Convulsions"),

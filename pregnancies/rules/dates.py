@@ -1,7 +1,7 @@
 """Pregnancy date rules: EDD, gestational age, post-term, plausibility.
 
 Pure functions over `datetime.date`; "today" is always a parameter (the caller
-passes Jember's local date), never the server's own date. Source: domain.md, "Pregnancy dates".
+passes Jember's local date), never the server's own date. Source: docs/domain.md, "Pregnancy dates".
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# All day-count limits live here (domain.md, "Pregnancy dates").
+from django.utils.translation import gettext as _
+
+# All day-count limits live here (docs/domain.md, "Pregnancy dates").
 PREGNANCY_DAYS = 280  # Naegele's rule as a day count: EDD = LMP + 280 days
 POST_TERM_DAYS = 294  # 42 weeks: post-term from this gestational age on
 STALE_DAYS = 308  # 44 weeks: past this with no outcome, the pregnancy is stale
@@ -17,7 +19,7 @@ MAX_LMP_AGE_DAYS = 308  # an LMP more than 44 weeks ago is implausible
 US_EDD_MAX_PAST_DAYS = 28  # an ultrasound EDD at most 4 weeks in the past
 US_EDD_MAX_AHEAD_DAYS = 280  # an ultrasound EDD at most 40 weeks ahead
 
-# Trimester upper bounds in gestational days (domain.md, "ANC visits"):
+# Trimester upper bounds in gestational days (docs/domain.md, "Pregnancy dates", trimesters):
 # trimester 1 up to 12 weeks, trimester 2 over 12 up to 24 weeks, trimester 3 after.
 TRIMESTER_1_MAX_DAYS = 12 * 7
 TRIMESTER_2_MAX_DAYS = 24 * 7
@@ -104,28 +106,29 @@ def age_on(dob: date, on: date) -> int:
 def check_dates(*, lmp: date | None, edd: date | None, today: date) -> dict[str, list[str]]:
     """Plausibility of an LMP and/or ultrasound EDD; field -> messages, {} when fine.
 
-    When both are given they may disagree: the ultrasound EDD wins (domain.md).
+    When both are given they may disagree: the ultrasound EDD wins (docs/domain.md).
     """
     errors: dict[str, list[str]] = {}
     if lmp is None and edd is None:
-        return {"lmp": ["Give lmp or edd."]}
+        return {"lmp": [_("Give lmp or edd.")]}
     if lmp is not None:
         if lmp > today:
-            errors.setdefault("lmp", []).append("The LMP cannot be in the future.")
+            errors.setdefault("lmp", []).append(_("The LMP cannot be in the future."))
         elif (today - lmp).days > MAX_LMP_AGE_DAYS:
             errors.setdefault("lmp", []).append(
-                f"The LMP cannot be more than 44 weeks ({MAX_LMP_AGE_DAYS} days) ago."
+                _("The LMP cannot be more than 44 weeks (%(days)d days) ago.")
+                % {"days": MAX_LMP_AGE_DAYS}
             )
     if edd is not None:
         if (today - edd).days > US_EDD_MAX_PAST_DAYS:
             errors.setdefault("edd", []).append(
-                f"The ultrasound EDD cannot be more than 4 weeks ({US_EDD_MAX_PAST_DAYS} days)"
-                " in the past."
+                _("The ultrasound EDD cannot be more than 4 weeks (%(days)d days) in the past.")
+                % {"days": US_EDD_MAX_PAST_DAYS}
             )
         elif (edd - today).days > US_EDD_MAX_AHEAD_DAYS:
             errors.setdefault("edd", []).append(
-                f"The ultrasound EDD cannot be more than 40 weeks ({US_EDD_MAX_AHEAD_DAYS} days)"
-                " ahead."
+                _("The ultrasound EDD cannot be more than 40 weeks (%(days)d days) ahead.")
+                % {"days": US_EDD_MAX_AHEAD_DAYS}
             )
     return errors
 

@@ -1,6 +1,6 @@
 """KSPR risk score (Kartu Skor Poedji Rochjati): the factor table and scoring.
 
-Source: domain.md, "KSPR risk score", after the KSPR card (Rochjati) and its
+Source: docs/domain.md, "KSPR risk score", after the KSPR card (Rochjati) and its
 published scoring tables. The table below is the only place factors, labels and
 points are written down; bands are ranges because scores move in steps of 4.
 """

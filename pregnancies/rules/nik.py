@@ -1,7 +1,7 @@
 """NIK (Nomor Induk Kependudukan) checks for registering a mother.
 
 Layout: PPRRSS (province, regency, district) + DDMMYY (women: day + 40) + 4-digit
-serial (domain.md, "NIK"). The NIK is sensitive personal data, so no message
+serial (docs/domain.md, "NIK"). The NIK is sensitive personal data, so no message
 here ever contains it, and no log line anywhere does (logs carry ids only).
 
 python-stdnum's `validate` looks up only the province (its `id/loc` data has
@@ -13,12 +13,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.exceptions import ValidationError
 from stdnum.id import nik as stdnum_nik
 from stdnum.util import isdigits
 
 NIK_LENGTH = 16
+# The list's search matches a NIK by its first digits from this many on: the place code
+# (PPRRSS), so a midwife with half a card in view still finds the mother; fewer digits
+# would match most of the facility's list.
+NIK_PREFIX_MIN_LENGTH = 6
 FEMALE_DAY_OFFSET = 40  # women's NIKs carry day of birth + 40
 
 
@@ -30,11 +35,11 @@ def normalize_nik(nik: str) -> str:
 def _place_errors(nik: str) -> list[str]:
     parts = numdb.get("id/loc").info(nik[:4])
     if not parts[0][1]:
-        return ["The NIK's province code (digits 1-2) is unknown."]
+        return [_("The NIK's province code (digits 1-2) is unknown.")]
     if len(parts) < 2 or not parts[1][1]:
-        return ["The NIK's regency code (digits 3-4) is unknown."]
+        return [_("The NIK's regency code (digits 3-4) is unknown.")]
     if nik[4:6] == "00":
-        return ["The NIK's district code (digits 5-6) cannot be 00."]
+        return [_("The NIK's district code (digits 5-6) cannot be 00.")]
     return []
 
 
@@ -60,13 +65,13 @@ def nik_errors(nik: str, date_of_birth: date | None, *, require_female: bool = F
     two-digit year (the NIK has no century). `require_female` rejects a man's NIK.
     """
     if not isdigits(nik):
-        return ["The NIK must contain only the digits 0-9."]
+        return [_("The NIK must contain only the digits 0-9.")]
     if len(nik) != NIK_LENGTH:
-        return [f"The NIK must be exactly {NIK_LENGTH} digits long."]
+        return [_("The NIK must be exactly %(length)d digits long.") % {"length": NIK_LENGTH}]
     errors = _place_errors(nik)
     parts = _nik_date_parts(nik)
     if parts is None:
-        errors.append("The NIK's birth date (digits 7-12) is not a valid date.")
+        errors.append(_("The NIK's birth date (digits 7-12) is not a valid date."))
     else:
         day, month, yy = parts
         if date_of_birth is not None and (
@@ -74,18 +79,18 @@ def nik_errors(nik: str, date_of_birth: date | None, *, require_female: bool = F
             date_of_birth.month,
             date_of_birth.year % 100,
         ) != (day, month, yy):
-            errors.append("The NIK's birth date (digits 7-12) does not match the date of birth.")
+            errors.append(_("The NIK's birth date (digits 7-12) does not match the date of birth."))
         if require_female and not is_female_nik(nik):
-            errors.append("The NIK is not a woman's NIK (women's day of birth is plus 40).")
+            errors.append(_("The NIK is not a woman's NIK (women's day of birth is plus 40)."))
     if not errors and not stdnum_nik.is_valid(nik):  # guard: stdnum must agree
-        errors.append("The NIK is not valid.")
+        errors.append(_("The NIK is not valid."))
     return errors
 
 
 def is_female_nik(nik: str) -> bool:
     """Women's NIKs carry day of birth + 40 (digits 7-8 from 41 to 71)."""
     if not isdigits(nik) or len(nik) != NIK_LENGTH:
-        raise ValueError("Not a 16-digit NIK.")
+        raise ValueError(_("Not a 16-digit NIK."))
     return int(nik[6:8]) > FEMALE_DAY_OFFSET
 
 
@@ -97,7 +102,7 @@ def nik_birth_date(nik: str, today: date) -> date:
     """
     parts = _nik_date_parts(nik) if isdigits(nik) and len(nik) == NIK_LENGTH else None
     if parts is None:
-        raise ValueError("The NIK's birth date is not a valid date.")
+        raise ValueError(_("The NIK's birth date is not a valid date."))
     day, month, yy = parts
     century = today.year // 100 * 100
     for year in (century + yy, century - 100 + yy):
@@ -107,4 +112,4 @@ def nik_birth_date(nik: str, today: date) -> date:
             continue
         if born <= today:
             return born
-    raise ValueError("The NIK's birth date is not a date in the last 100 years.")
+    raise ValueError(_("The NIK's birth date is not a date in the last 100 years."))

@@ -1,11 +1,13 @@
 """Outcome rules: which status an outcome gives, and what makes an outcome coherent.
 
-Source: domain.md, "Outcomes and maternal death". Pure functions; "today" is a parameter.
+Source: docs/domain.md, "Outcomes and maternal death". Pure functions; "today" is a parameter.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
 
 LIVE_BIRTH = "live_birth"
 STILLBIRTH = "stillbirth"
@@ -17,7 +19,7 @@ DELIVERED_KINDS = frozenset({LIVE_BIRTH, STILLBIRTH})
 ENDED_KINDS = frozenset({MISCARRIAGE, ABORTION})
 
 # A maternal death is a death while pregnant or within 42 days of the end of the
-# pregnancy (WHO ICD definition, as domain.md quotes it).
+# pregnancy (WHO ICD definition, as docs/domain.md gives it).
 MATERNAL_DEATH_WINDOW_DAYS = 42
 
 
@@ -53,11 +55,15 @@ def outcome_errors(
         errors.setdefault(field, []).append(message)
 
     if on > today:
-        add("date", "The outcome date cannot be in the future.")
+        add("date", _("The outcome date cannot be in the future."))
     elif on < pregnancy_start:
-        add("date", "The outcome date cannot be before the start of the pregnancy (LMP).")
+        add("date", _("The outcome date cannot be before the start of the pregnancy (LMP)."))
     elif last_visit is not None and on < last_visit:
-        add("date", f"The outcome date cannot be before the last ANC visit ({last_visit}).")
+        add(
+            "date",
+            _("The outcome date cannot be before the last ANC visit (%(date)s).")
+            % {"date": last_visit},
+        )
 
     if kind == LIVE_BIRTH and babies_born_alive < 1:
         add("babies_born_alive", "A live birth has at least one baby born alive.")
@@ -66,25 +72,30 @@ def outcome_errors(
 
     if not mother_died:
         if mother_death_date is not None:
-            add("mother_death_date", "Give a death date only when mother_died is true.")
+            add("mother_death_date", _("Give a death date only when mother_died is true."))
         if mother_death_cause:
-            add("mother_death_cause", "Give a cause of death only when mother_died is true.")
+            add("mother_death_cause", _("Give a cause of death only when mother_died is true."))
     elif mother_death_date is None:
-        add("mother_death_date", "Give the date of the mother's death.")
+        add("mother_death_date", _("Give the date of the mother's death."))
     elif mother_death_date > today:
-        add("mother_death_date", "The date of death cannot be in the future.")
+        add("mother_death_date", _("The date of death cannot be in the future."))
     elif mother_death_date < on:
         # A death while pregnant ends the pregnancy that day: the outcome is dated then.
         add(
             "mother_death_date",
-            "The date of death cannot be before the outcome date (a death while pregnant "
-            "ends the pregnancy: date the outcome on that day).",
+            _(
+                "The date of death cannot be before the outcome date (a death while pregnant "
+                "ends the pregnancy: date the outcome on that day)."
+            ),
         )
     elif mother_death_date > on + timedelta(days=MATERNAL_DEATH_WINDOW_DAYS):
         add(
             "mother_death_date",
-            f"A death more than {MATERNAL_DEATH_WINDOW_DAYS} days after the end of the "
-            "pregnancy is not a maternal death by definition; do not record it here.",
+            _(
+                "A death more than %(days)d days after the end of the pregnancy is not a "
+                "maternal death by definition; do not record it here."
+            )
+            % {"days": MATERNAL_DEATH_WINDOW_DAYS},
         )
     return errors
 

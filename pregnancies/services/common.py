@@ -7,6 +7,8 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from jsc.people.models import Role, User
 from pregnancies.errors import Errors
 from pregnancies.models import Pregnancy
@@ -99,7 +101,10 @@ def previous_outcome_errors(
 
 def unknown_factor_errors(codes, errors: Errors) -> None:
     if unknown := kspr.unknown_codes(codes):
-        errors.add("risk_factors", f"Unknown risk factor codes: {', '.join(unknown)}.")
+        errors.add(
+            "risk_factors",
+            _("Unknown risk factor codes: %(codes)s.") % {"codes": ", ".join(unknown)},
+        )
 
 
 def history_errors(
@@ -113,10 +118,10 @@ def history_errors(
     if para + abortus < gravida:
         return
     fields = [f for f in ("para", "abortus") if f in sent] or ["gravida"]
-    message = (
-        f"para + abortus ({para} + {abortus}) must be less than gravida ({gravida}): "
+    message = _(
+        "para + abortus (%(para)d + %(abortus)d) must be less than gravida (%(gravida)d): "
         "gravida counts this pregnancy too."
-    )
+    ) % {"para": para, "abortus": abortus, "gravida": gravida}
     for field in fields:
         errors.add(field, message)
 
@@ -126,8 +131,11 @@ def mother_age_errors(dob: date, edd: date, *, field: str, errors: Errors) -> No
     if not MOTHER_AGE_MIN_YEARS <= age <= MOTHER_AGE_MAX_YEARS:
         errors.add(
             field,
-            f"The mother's age at the start of this pregnancy would be {max(age, 0)} years; "
-            f"it must be between {MOTHER_AGE_MIN_YEARS} and {MOTHER_AGE_MAX_YEARS}.",
+            _(
+                "The mother's age at the start of this pregnancy would be %(age)d years; "
+                "it must be between %(min)d and %(max)d."
+            )
+            % {"age": max(age, 0), "min": MOTHER_AGE_MIN_YEARS, "max": MOTHER_AGE_MAX_YEARS},
             within="mother",
         )
 
@@ -143,7 +151,7 @@ def doctor_errors(doctor_id, facility_id, errors: Errors) -> None:
         pk=doctor_id, role=Role.DOCTOR, is_active=True, facility_id=facility_id
     ).exists()
     if not ok:
-        errors.add("doctor", "No active doctor of this facility has this id.")
+        errors.add("doctor", _("No active doctor of this facility has this id."))
 
 
 def decimal_or_none(value) -> Decimal | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from jsc.people.models import Facility, Village
 from jsc.people.places import VillageAmbiguous, VillageNotFound, places_loaded, village_find
 from pregnancies.audit import Disclosed, audit_match
@@ -39,7 +41,9 @@ def checked_birth_date(
             errors.add("nik", str(exc), within="mother")
             return None
     if date_of_birth > today:
-        errors.add("date_of_birth", "The date of birth cannot be in the future.", within="mother")
+        errors.add(
+            "date_of_birth", _("The date of birth cannot be in the future."), within="mother"
+        )
         return None
     if messages := nik_errors(nik, date_of_birth):
         errors.merge({"date_of_birth": messages}, within="mother")
@@ -138,12 +142,15 @@ def active_pregnancy_conflict(pregnancy_id, facility_id, *, by) -> Conflict:
         )
     if visible:
         return Conflict(
-            "This mother already has an active pregnancy; record its outcome before "
-            "registering a new one.",
+            _(
+                "This mother already has an active pregnancy; record its outcome before "
+                "registering a new one."
+            ),
             pregnancy=str(pregnancy_id),
         )
     name = Facility.objects.values_list("name", flat=True).get(pk=facility_id)
     return Conflict(
-        f"This mother has an active pregnancy at {name}; call them and ask for a referral.",
+        _("This mother has an active pregnancy at %(facility)s; call them and ask for a referral.")
+        % {"facility": name},
         facility=name,
     )

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, Target, audit_record
 from pregnancies.errors import RuleViolation
@@ -27,7 +28,7 @@ FIELDS = (
     "mother_death_date",
     "mother_death_cause",
 )
-ALREADY = "This pregnancy already has an outcome; correct it with PATCH."
+ALREADY = gettext_lazy("This pregnancy already has an outcome; correct it with PATCH.")
 
 
 def _default_babies(kind: str) -> int:

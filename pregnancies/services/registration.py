@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, Disclosed, audit_match, audit_record
 from pregnancies.errors import RACED, Conflict, Errors
@@ -40,7 +41,9 @@ from pregnancies.signals import alerts_may_be_due
 logger = logging.getLogger(__name__)
 
 ACTIVE = PregnancyStatus.ACTIVE
-ID_REUSED = "This id belongs to another registration; make a new id for a new pregnancy."
+ID_REUSED = gettext_lazy(
+    "This id belongs to another registration; make a new id for a new pregnancy."
+)
 
 
 class _ActivePregnancyExists(Exception):

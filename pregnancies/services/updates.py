@@ -17,6 +17,8 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, audit_record
 from pregnancies.errors import RACED, Conflict, Errors
@@ -63,7 +65,7 @@ FROZEN_AFTER_OUTCOME = {
 }
 # The mother's identity, by the record's attribute and the request's field.
 MOTHER_FROZEN_AFTER_OUTCOME = {"person_id": "nik", "date_of_birth": "date_of_birth"}
-CLOSED = (
+CLOSED = gettext_lazy(
     "The pregnancy has an outcome recorded; only the mother's name and contact details can change."
 )
 
@@ -204,7 +206,7 @@ def _apply_dates(pregnancy: Pregnancy, data: dict, *, today: date, errors: Error
     if ultrasound_edd is None and lmp is None:
         errors.add(
             "lmp" if "lmp" in data else "edd",
-            "Without an ultrasound EDD the EDD comes from the LMP: give lmp or edd.",
+            _("Without an ultrasound EDD the EDD comes from the LMP: give lmp or edd."),
         )
         return
     pregnancy.lmp = lmp
@@ -251,7 +253,7 @@ def _apply_mother(
         if nik != old_nik and nik_taken_at_facility(
             nik, facility_id=mother.facility_id, mother_id=mother.pk
         ):
-            errors.add("nik", "Another mother is registered with this NIK.", within="mother")
+            errors.add("nik", _("Another mother is registered with this NIK."), within="mother")
             return []
     dob = mother.date_of_birth
     if "date_of_birth" in sent:
@@ -308,6 +310,9 @@ def _visits_still_inside(pregnancy: Pregnancy, data: dict, *, errors: Errors) ->
         field = "edd" if "edd" in data else "lmp"
         errors.add(
             field,
-            f"An ANC visit on {earliest} would fall before the start of the pregnancy "
-            f"({start}); correct that visit's date first.",
+            _(
+                "An ANC visit on %(visit)s would fall before the start of the pregnancy "
+                "(%(start)s); correct that visit's date first."
+            )
+            % {"visit": earliest, "start": start},
         )

@@ -9,6 +9,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, Target, audit_record
 from pregnancies.errors import Conflict, Errors
@@ -36,7 +37,7 @@ MEASUREMENTS = (
     "fundal_height_cm",
     "fetal_heart_rate",
 )
-VISIT_ID_REUSED = "This id belongs to another visit; make a new id for a new visit."
+VISIT_ID_REUSED = gettext_lazy("This id belongs to another visit; make a new id for a new visit.")
 
 
 def visit_digest(data: dict, visit_id) -> str:
@@ -80,16 +81,24 @@ def visit_record(*, pregnancy: Pregnancy, data: dict, by, today: date) -> tuple[
         start = pregnancy_start(lmp=pregnancy.lmp, edd=pregnancy.edd)
         on = data["date"]
         if on > today:
-            errors.add("date", "The visit date cannot be in the future.")
+            errors.add("date", _("The visit date cannot be in the future."))
         elif on < start:
             errors.add(
-                "date", f"The visit date cannot be before the start of the pregnancy ({start})."
+                "date",
+                _("The visit date cannot be before the start of the pregnancy (%(date)s).")
+                % {"date": start},
             )
         elif outcome_on is not None and on > outcome_on:
-            errors.add("date", f"The visit date cannot be after the outcome ({outcome_on}).")
+            errors.add(
+                "date",
+                _("The visit date cannot be after the outcome (%(date)s).") % {"date": outcome_on},
+            )
         signs = data.get("danger_signs") or []
         if unknown := unknown_danger_signs(signs):
-            errors.add("danger_signs", f"Unknown danger sign codes: {', '.join(unknown)}.")
+            errors.add(
+                "danger_signs",
+                _("Unknown danger sign codes: %(codes)s.") % {"codes": ", ".join(unknown)},
+            )
         systolic, diastolic = data.get("systolic"), data.get("diastolic")
         if systolic is not None and diastolic is not None and diastolic >= systolic:
             errors.add("diastolic", _("The diastolic pressure must be lower than the systolic."))

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 )
 @pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
 def test_an_unknown_api_path_answers_a_json_404_for_any_method(api, ana, path, method):
-    response = getattr(api(ana), method)(path)
+    response = getattr(api(ana, language=None), method)(path)
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")

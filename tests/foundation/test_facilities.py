@@ -35,6 +35,7 @@ def test_an_admin_creates_a_facility(api, adi, kalisat):
         "name": "Puskesmas Kalisat",
         "kind": "puskesmas",
         "district": "Kalisat",
+        "active": True,
     }
     assert facility.district == kalisat
 
@@ -137,12 +138,13 @@ def test_a_code_taken_between_validation_and_saving_is_a_400_not_a_500(adi, kali
     from rest_framework.exceptions import ValidationError
 
     from jsc.people.serializers import FacilitySerializer
+    from jsc.people.services import facility_create
 
     serializer = FacilitySerializer(data=new_facility())
     assert serializer.is_valid(), serializer.errors
     Facility.objects.create(code="PKM-KLS", name="The other one", kind="clinic", district=kalisat)
 
     with pytest.raises(ValidationError) as raised:
-        serializer.save()
+        facility_create(data=serializer.validated_data, by=adi)
 
     assert "code" in raised.value.detail

@@ -55,7 +55,7 @@ def log_in(browser, live_server):
     def visit(username: str, password: str, query: str = "") -> Visit:
         """Fill the login form in a fresh context and report where it ended up."""
         base_url = live_server.url
-        context = browser.new_context()
+        context = browser.new_context(locale="id-ID")  # a browser in Jember
         try:
             page = context.new_page()
             # Only the live server: Swagger UI's CDN and anything else stay offline.
@@ -101,10 +101,10 @@ def test_it_shows_an_error_for_an_unknown_user(log_in, live_server, db):
     assert visit.session_key is None
 
 
-def test_a_good_password_goes_to_the_api_docs_with_a_session(log_in, live_server, ana):
+def test_a_good_password_goes_to_the_landing_page_with_a_session(log_in, live_server, ana):
     visit = log_in("ana", PASSWORD)
 
-    assert visit.url == f"{live_server.url}/api/docs/"
+    assert visit.url == f"{live_server.url}/"
     assert visit.error is None
     assert visit.me is not None and visit.me["username"] == "ana"
     assert visit.session_key
@@ -120,4 +120,4 @@ def test_it_follows_next_within_the_site(log_in, live_server, ana):
 def test_it_ignores_a_next_that_leaves_the_site(log_in, live_server, ana):
     visit = log_in("ana", PASSWORD, query="?next=https://evil.example/")
 
-    assert visit.url == f"{live_server.url}/api/docs/"
+    assert visit.url == f"{live_server.url}/"

@@ -198,6 +198,7 @@ def test_a_username_taken_between_validation_and_saving_is_a_400_not_a_500(adi, 
     from rest_framework.exceptions import ValidationError
 
     from jsc.people.serializers import UserCreateSerializer
+    from jsc.people.services import user_create
     from tests.conftest import make_user
 
     serializer = UserCreateSerializer(data=new_user(sumbersari))
@@ -205,7 +206,7 @@ def test_a_username_taken_between_validation_and_saving_is_a_400_not_a_500(adi, 
     make_user("eka", "health_office")
 
     with pytest.raises(ValidationError) as raised:
-        serializer.save()
+        user_create(data=serializer.validated_data, by=adi)
 
     assert "username" in raised.value.detail
 

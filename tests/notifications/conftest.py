@@ -11,7 +11,7 @@ from django.conf import settings
 from jsc.celery import app
 from notifications.backends import get_backend
 from notifications.models import Device
-from notifications.push import Outcome, PushResult
+from notifications.push import PushOutcome, PushResult
 from notifications.push.fcm import FirebaseBackend
 from tests.fakes.fake_fcm import FakeFCM, make_service_account
 
@@ -24,10 +24,10 @@ class RecordingBackend:
 
     def __init__(self) -> None:
         self.sent: list = []
-        self.outcomes: dict[str, list[PushResult | Outcome]] = {}
+        self.outcomes: dict[str, list[PushResult | PushOutcome]] = {}
         self._lock = threading.Lock()
 
-    def script(self, token: str, *outcomes: Outcome) -> None:
+    def script(self, token: str, *outcomes: PushOutcome) -> None:
         self.outcomes[token] = list(outcomes)
 
     def send(self, messages):
@@ -35,14 +35,14 @@ class RecordingBackend:
         with self._lock:
             for message in messages:
                 self.sent.append(message)
-                queue = self.outcomes.get(message.token) or [Outcome.SENT]
+                queue = self.outcomes.get(message.token) or [PushOutcome.SENT]
                 outcome = queue.pop(0) if len(queue) > 1 else queue[0]
                 results.append(
                     PushResult(
                         message=message,
                         outcome=outcome,
-                        message_id="m" if outcome == Outcome.SENT else None,
-                        error_code=None if outcome == Outcome.SENT else outcome.upper(),
+                        message_id="m" if outcome == PushOutcome.SENT else None,
+                        error_code=None if outcome == PushOutcome.SENT else outcome.upper(),
                     )
                 )
         return results

@@ -1,7 +1,7 @@
 """alert_message(): the push a doctor's phone shows, in Bahasa Indonesia and nothing personal.
 
-domain.md: "Push texts are in Bahasa Indonesia and carry no name, NIK, address, phone or
-clinical detail: only opaque ids, the milestone and the risk band."
+docs/domain.md, "Alerts to doctors": push texts are in Bahasa Indonesia and carry only
+opaque ids, the milestone and the risk band; no name, NIK, address, phone or clinical detail.
 """
 
 from __future__ import annotations

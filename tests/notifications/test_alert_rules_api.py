@@ -1,4 +1,4 @@
-"""/api/v1/alert-rules/: the milestones of domain.md, which an admin may edit."""
+"""/api/v1/alert-rules/: the milestones of docs/domain.md, which an admin may edit."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ RULES = "/api/v1/alert-rules/"
 ALL = ["low", "high", "very_high"]
 HIGH = ["high", "very_high"]
 
-# domain.md, "Alerts to doctors": milestone, days relative to the EDD, bands, urgent.
+# docs/domain.md, "Alerts to doctors": milestone, days relative to the EDD, bands, urgent.
 DEFAULTS = [
     ("edd_minus_56", -56, HIGH, False),
     ("edd_minus_28", -28, ALL, False),
@@ -142,7 +142,7 @@ def test_it_rejects_a_new_rule_with_a_milestone_that_exists(api, adi):
     assert "milestone" in response.json()
 
 
-# domain.md says "the health office can edit them"; the endpoint is admin-only for now.
+# The defaults are "ours to edit" (docs/domain.md); the endpoint is admin-only for now.
 @pytest.mark.parametrize("who", ["ana", "citra", "dewi"])
 def test_it_answers_403_to_anyone_but_an_admin(api, request, who):
     client = api(request.getfixturevalue(who))

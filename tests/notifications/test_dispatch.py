@@ -10,7 +10,7 @@ from django.utils import timezone
 from notifications.dispatch import MAX_ATTEMPTS, dispatch_due, retry_delay
 from notifications.models import Alert, Delivery, DeliveryAttempt, Device, PushHealth
 from notifications.owed import record_owed_alerts
-from notifications.push import CredentialError, Outcome, PushResult
+from notifications.push import CredentialError, PushOutcome, PushResult
 from tests.notifications.conftest import device_for
 from tests.notifications.helpers import make_pregnancy
 
@@ -65,7 +65,7 @@ def test_a_doctor_without_a_device_still_has_the_alert_in_the_inbox(owed_alert, 
 
 def test_a_dead_token_deactivates_the_device_and_is_not_retried(owed_alert, citra, recording):
     device = device_for(citra, "phone")
-    recording.script("phone", Outcome.DEAD_TOKEN)
+    recording.script("phone", PushOutcome.DEAD_TOKEN)
 
     dispatch_due(backend=recording)
     dispatch_due(backend=recording)
@@ -80,7 +80,7 @@ def test_a_dead_token_deactivates_the_device_and_is_not_retried(owed_alert, citr
 
 def test_a_permanent_failure_is_not_retried(owed_alert, citra, recording):
     device_for(citra, "phone")
-    recording.script("phone", Outcome.FAILED)
+    recording.script("phone", PushOutcome.FAILED)
 
     dispatch_due(backend=recording)
 
@@ -89,7 +89,7 @@ def test_a_permanent_failure_is_not_retried(owed_alert, citra, recording):
 
 def test_a_transient_failure_waits_with_backoff_then_succeeds(owed_alert, citra, recording):
     device_for(citra, "phone")
-    recording.script("phone", Outcome.RETRY, Outcome.SENT)
+    recording.script("phone", PushOutcome.RETRY, PushOutcome.SENT)
 
     report = dispatch_due(backend=recording)
     delivery = Delivery.objects.get()
@@ -109,7 +109,7 @@ def test_a_transient_failure_waits_with_backoff_then_succeeds(owed_alert, citra,
 
 def test_a_delivery_fails_for_good_after_the_last_attempt(owed_alert, citra, recording):
     device_for(citra, "phone")
-    recording.script("phone", Outcome.RETRY)
+    recording.script("phone", PushOutcome.RETRY)
 
     for _ in range(MAX_ATTEMPTS + 2):
         Delivery.objects.filter(status="retry").update(next_attempt_at=timezone.now())
@@ -136,7 +136,10 @@ def test_retry_after_from_fcm_is_honoured(owed_alert, citra):
         def send(self, messages):
             return [
                 PushResult(
-                    message=m, outcome=Outcome.RETRY, error_code="QUOTA_EXCEEDED", retry_after=600
+                    message=m,
+                    outcome=PushOutcome.RETRY,
+                    error_code="QUOTA_EXCEEDED",
+                    retry_after=600,
                 )
                 for m in messages
             ]
@@ -166,6 +169,7 @@ def test_a_credential_error_is_reported_loudly_and_retried_later_without_using_a
     assert "push credentials rejected" in caplog.text
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("retry", 0)
+    assert DeliveryAttempt.objects.get().outcome == PushOutcome.CREDENTIAL_PAUSE
     assert PushHealth.objects.get(backend="fcm").ok is False
     health = client.get("/healthz")
     assert health.status_code == 503
@@ -221,7 +225,7 @@ def test_an_outcome_cancels_queued_pushes(owed_alert, citra, recording):
     from notifications.services import cancel_for_pregnancy
 
     device_for(citra, "phone")
-    recording.script("phone", Outcome.RETRY)
+    recording.script("phone", PushOutcome.RETRY)
     dispatch_due(backend=recording)
 
     cancel_for_pregnancy(owed_alert.pregnancy_id)
@@ -281,10 +285,7 @@ def test_messages_a_batch_had_no_time_for_go_next_run_without_using_an_attempt(
         name = "fcm"
 
         def send(self, messages):
-            return [
-                PushResult(message=m, outcome=Outcome.RETRY, error_code="NOT_ATTEMPTED")
-                for m in messages
-            ]
+            return [PushResult(message=m, outcome=PushOutcome.NOT_ATTEMPTED) for m in messages]
 
     report = dispatch_due(backend=OutOfTime())
 

@@ -1,7 +1,7 @@
 """escalate(): a very-high-risk alert nobody acknowledged in time goes to the health office.
 
-domain.md: "a very-high-risk alert not acknowledged within 24 hours goes to the health
-office too", once.
+docs/domain.md, "Alerts to doctors": a very-high-risk alert not acknowledged within 24 hours
+is copied once to every health officer.
 """
 
 from __future__ import annotations

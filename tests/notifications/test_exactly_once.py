@@ -1,5 +1,5 @@
 """Two scans at once, a scan repeated, a dispatch that dies half-way: every
-(pregnancy, milestone, device) is pushed once (style.md, "claim before you act")."""
+(pregnancy, milestone, device) is pushed once (docs/alerts.md, "Why it is built this way")."""
 
 from __future__ import annotations
 

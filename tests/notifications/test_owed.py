@@ -1,4 +1,4 @@
-"""Which alerts the scan owes, on fixed days (domain.md, "Alerts to doctors")."""
+"""Which alerts the scan owes, on fixed days (docs/domain.md, "Alerts to doctors")."""
 
 from __future__ import annotations
 

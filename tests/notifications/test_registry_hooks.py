@@ -11,7 +11,7 @@ import time_machine
 from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery
 from notifications.owed import record_owed_alerts
-from notifications.push import Outcome
+from notifications.push import PushOutcome
 from tests.notifications.conftest import device_for
 from tests.pregnancies.helpers import NOW, TODAY, detail, outcome, register
 
@@ -31,7 +31,7 @@ def due_in_a_week(api, ana) -> str:
 
 def test_an_outcome_recorded_through_the_api_cancels_the_pending_alert(api, ana, citra, recording):
     device_for(citra, "phone")
-    recording.script("phone", Outcome.RETRY)
+    recording.script("phone", PushOutcome.RETRY)
     pregnancy_id = due_in_a_week(api, ana)
     record_owed_alerts(today=TODAY)
     dispatch_due(backend=recording)  # FCM unavailable: the push waits for a retry
@@ -55,7 +55,7 @@ def test_an_edd_corrected_through_the_api_replans_the_alert_not_yet_pushed(
 ):
     pregnancy_id = due_in_a_week(api, ana)
     device_for(citra, "phone")
-    recording.script("phone", Outcome.RETRY)
+    recording.script("phone", PushOutcome.RETRY)
     record_owed_alerts(today=TODAY)
     dispatch_due(backend=recording)
     assert Alert.objects.get().milestone == "edd_minus_7"

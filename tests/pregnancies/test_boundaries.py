@@ -153,7 +153,7 @@ def test_it_checks_an_ultrasound_edd_at_its_limits(api, ana, edd_offset, ok):
 
 def test_the_edd_is_280_days_not_the_calendar_rule(api, ana):
     # Naegele's calendar form (+7 days, -3 months, +1 year) gives 2026-04-07 for this
-    # LMP; the day count, which domain.md asks for, gives 2026-04-06.
+    # LMP; the day count, which docs/domain.md asks for, gives 2026-04-06.
     data = registered(api, ana, lmp="2025-06-30")
 
     assert data["edd"] == "2026-04-06"

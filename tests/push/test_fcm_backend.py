@@ -19,8 +19,8 @@ from firebase_admin import messaging
 from notifications.push import (
     MAX_BATCH,
     CredentialError,
-    Outcome,
     PushMessage,
+    PushOutcome,
 )
 from notifications.push.fcm import FirebaseBackend, parse_retry_after
 from tests.fakes.fake_fcm import (
@@ -79,7 +79,7 @@ def backend(fake: FakeFCM, service_account: Path) -> Iterator[FirebaseBackend]:
 def test_it_sends_the_notification_and_data_with_a_bearer_token(backend, fake):
     [result] = backend.send([alert(TOKEN_A, ref=7)])
 
-    assert result.outcome == Outcome.SENT
+    assert result.outcome == PushOutcome.SENT
     assert result.message_id.startswith("projects/jsc-test/messages/")
     assert result.message.ref == 7
     [body] = fake.requests
@@ -105,7 +105,7 @@ def test_it_reports_an_unregistered_token_as_dead(backend, fake):
 
     [result] = backend.send([alert(TOKEN_A)])
 
-    assert result.outcome == Outcome.DEAD_TOKEN
+    assert result.outcome == PushOutcome.DEAD_TOKEN
     assert result.error_code == "UNREGISTERED"
     assert result.message_id is None
     assert TOKEN_A not in result.error
@@ -116,7 +116,7 @@ def test_it_reports_a_sender_id_mismatch_as_dead(backend, fake):
 
     [result] = backend.send([alert(TOKEN_A)])
 
-    assert result.outcome == Outcome.DEAD_TOKEN
+    assert result.outcome == PushOutcome.DEAD_TOKEN
     assert result.error_code == "SENDER_ID_MISMATCH"
 
 
@@ -125,7 +125,7 @@ def test_it_reports_an_invalid_argument_as_failed_without_retrying(backend, fake
 
     [result] = backend.send([alert(TOKEN_A)])
 
-    assert result.outcome == Outcome.FAILED
+    assert result.outcome == PushOutcome.FAILED
     assert result.error_code == "INVALID_ARGUMENT"
     assert fake.count(TOKEN_A) == 1
 
@@ -136,7 +136,7 @@ def test_firebase_admin_retries_a_503_itself_so_one_503_still_ends_sent(backend,
 
     [result] = backend.send([alert(TOKEN_A)])
 
-    assert result.outcome == Outcome.SENT
+    assert result.outcome == PushOutcome.SENT
     assert fake.count(TOKEN_A) == 2
 
 
@@ -148,11 +148,11 @@ def test_a_503_that_outlasts_the_library_retries_comes_back_as_retry(backend, fa
 
     result, other = backend.send([alert(TOKEN_A), alert(TOKEN_B)])
 
-    assert result.outcome == Outcome.RETRY
+    assert result.outcome == PushOutcome.RETRY
     assert result.error_code == "UNAVAILABLE"
     assert result.retry_after == 1.0
     assert fake.count(TOKEN_A) == 5  # 1 + firebase-admin's 4 retries
-    assert other.outcome == Outcome.SENT
+    assert other.outcome == PushOutcome.SENT
     assert fake.count(TOKEN_B) == 1
     assert time.monotonic() - started < 10
 
@@ -165,7 +165,7 @@ def test_a_quota_error_comes_back_at_once_with_its_retry_after(backend, fake):
 
     [result] = backend.send([alert(TOKEN_A)])
 
-    assert result.outcome == Outcome.RETRY
+    assert result.outcome == PushOutcome.RETRY
     assert result.error_code == "QUOTA_EXCEEDED"
     assert result.retry_after == 3600.0
     assert fake.count(TOKEN_A) == 1
@@ -187,8 +187,11 @@ def test_messages_not_started_within_the_send_budget_come_back_not_attempted(tmp
         finally:
             push.close()
 
-    assert [r.outcome for r in results] == [Outcome.SENT, Outcome.RETRY, Outcome.RETRY]
-    assert [r.error_code for r in results[1:]] == ["NOT_ATTEMPTED", "NOT_ATTEMPTED"]
+    assert [r.outcome for r in results] == [
+        PushOutcome.SENT,
+        PushOutcome.NOT_ATTEMPTED,
+        PushOutcome.NOT_ATTEMPTED,
+    ]
     assert len(slow.requests) == 1
 
 
@@ -197,7 +200,7 @@ def test_a_quota_error_without_retry_after_comes_back_at_once(backend, fake):
 
     [result] = backend.send([alert(TOKEN_A)])
 
-    assert result.outcome == Outcome.RETRY
+    assert result.outcome == PushOutcome.RETRY
     assert result.error_code == "QUOTA_EXCEEDED"
     assert result.retry_after is None
     assert fake.count(TOKEN_A) == 1
@@ -261,9 +264,9 @@ def test_a_403_without_fcm_details_is_a_credential_error_that_stops_the_batch(fa
     # What went out before the failure is reported, so the caller never sends it twice.
     outcomes = [(r.message.ref, r.outcome, r.error_code) for r in raised.value.results]
     assert outcomes == [
-        (1, Outcome.SENT, None),
-        (2, Outcome.RETRY, "CREDENTIAL"),
-        (3, Outcome.RETRY, "CREDENTIAL"),
+        (1, PushOutcome.SENT, None),
+        (2, PushOutcome.CREDENTIAL_PAUSE, None),
+        (3, PushOutcome.CREDENTIAL_PAUSE, None),
     ]
     assert fake.count(TOKEN_B) == 1
 
@@ -281,7 +284,7 @@ def test_a_batch_larger_than_fcms_limit_is_sent_whole_and_in_order(backend, fake
     results = backend.send(messages)
 
     assert [r.message.ref for r in results] == list(range(MAX_BATCH + 7))
-    assert all(r.outcome == Outcome.SENT for r in results)
+    assert all(r.outcome == PushOutcome.SENT for r in results)
     assert len(fake.requests) == MAX_BATCH + 7
     # Each result's message id is the one the fake gave that very token.
     assert all(fake.token_for_name(r.message_id) == r.message.token for r in results)
@@ -292,7 +295,7 @@ def test_it_never_has_more_requests_in_flight_than_max_workers(backend, fake):
 
     results = backend.send([alert(f"tok-{i:03d}-" + "y" * 40) for i in range(40)])
 
-    assert all(r.outcome == Outcome.SENT for r in results)
+    assert all(r.outcome == PushOutcome.SENT for r in results)
     assert fake.max_in_flight <= backend.max_workers == 4
     assert fake.max_in_flight >= 2  # and it does send in parallel
 
@@ -302,9 +305,9 @@ def test_a_message_too_large_for_fcm_fails_without_a_request(backend, fake):
 
     result, fine = backend.send([big, alert(TOKEN_B)])
 
-    assert result.outcome == Outcome.FAILED
+    assert result.outcome == PushOutcome.FAILED
     assert result.error_code == "PAYLOAD_TOO_LARGE"
-    assert fine.outcome == Outcome.SENT
+    assert fine.outcome == PushOutcome.SENT
     assert fake.count(TOKEN_A) == 0
 
 
@@ -313,9 +316,9 @@ def test_a_message_firebase_admin_rejects_fails_alone(backend, fake):
 
     result, fine = backend.send([bad, alert(TOKEN_B)])
 
-    assert result.outcome == Outcome.FAILED
+    assert result.outcome == PushOutcome.FAILED
     assert result.error_code == "INVALID_MESSAGE"
-    assert fine.outcome == Outcome.SENT
+    assert fine.outcome == PushOutcome.SENT
 
 
 def test_it_honours_the_endpoint_even_if_the_app_already_had_a_messaging_service(
@@ -334,7 +337,7 @@ def test_it_honours_the_endpoint_even_if_the_app_already_had_a_messaging_service
         push.close()
 
     assert push.app is app
-    assert result.outcome == Outcome.SENT
+    assert result.outcome == PushOutcome.SENT
     assert fake.count(TOKEN_A) == 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from notifications.push import LogBackend, Outcome, PushMessage, build_backend
+from notifications.push import LogBackend, PushMessage, PushOutcome, build_backend
 
 TOKEN = "fGh7-" + "q" * 140 + "Zx9Yw3"
 
@@ -24,7 +24,7 @@ def test_it_logs_one_line_per_message_with_only_the_tokens_tail(caplog):
     with caplog.at_level(logging.INFO, logger="notifications.push"):
         results = LogBackend().send(messages)
 
-    assert [r.outcome for r in results] == [Outcome.SENT, Outcome.SENT]
+    assert [r.outcome for r in results] == [PushOutcome.SENT, PushOutcome.SENT]
     assert [r.message.ref for r in results] == [1, 2]
     assert all(r.message_id for r in results)
     assert len(caplog.records) == 2
@@ -43,7 +43,7 @@ def test_it_fails_a_message_fcm_would_reject_for_its_size(caplog):
 
     [result] = LogBackend().send([big])
 
-    assert result.outcome == Outcome.FAILED
+    assert result.outcome == PushOutcome.FAILED
     assert result.error_code == "PAYLOAD_TOO_LARGE"
     assert TOKEN not in caplog.text
 

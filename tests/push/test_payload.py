@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from notifications.push import MAX_PAYLOAD_BYTES, Outcome, PushMessage, payload_size
+from notifications.push import MAX_PAYLOAD_BYTES, PushMessage, PushOutcome, payload_size
 from notifications.push.base import oversize_result
 
 
@@ -47,5 +47,5 @@ def test_a_payload_of_exactly_the_limit_passes_and_one_byte_more_fails():
 
     assert oversize_result(message("x" * filler)) is None
     too_big = oversize_result(message("x" * (filler + 1)))
-    assert (too_big.outcome, too_big.error_code) == (Outcome.FAILED, "PAYLOAD_TOO_LARGE")
+    assert (too_big.outcome, too_big.error_code) == (PushOutcome.FAILED, "PAYLOAD_TOO_LARGE")
     assert "4097 bytes" in too_big.error

@@ -7,6 +7,9 @@ through ``DEMO_EXTENSIONS``.
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -20,6 +23,22 @@ DEMO_EXTENSIONS: list[str] = [
     "notifications.demo.seed",
     "jsc.dashboard.demo.seed",
 ]
+# The services log a line per pregnancy, visit and outcome: useful in production,
+# some 1,300 lines of noise before `make run`'s logins. Seeding says it in a summary.
+QUIET_LOGGERS = ("pregnancies", "notifications", "jsc.dashboard")
+
+
+@contextmanager
+def quiet(names=QUIET_LOGGERS):
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 class Command(BaseCommand):
@@ -38,7 +57,7 @@ class Command(BaseCommand):
                 "seed_demo creates logins with a published password; refusing in production "
                 "(JSC_ENV=production). Pass --allow-production for a demo server."
             )
-        with transaction.atomic():
+        with quiet(), transaction.atomic():
             summary = seed_people()
             for path in DEMO_EXTENSIONS:
                 import_string(path)(self.stdout)
