@@ -8,8 +8,8 @@ of its filters, nor a paging parameter, nor one the view declares it reads itsel
 
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
