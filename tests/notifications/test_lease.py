@@ -14,7 +14,7 @@ from notifications import lease
 from notifications.dispatch import CLAIM_LEASE, dispatch_due
 from notifications.models import Alert, Delivery
 from notifications.owed import record_owed_alerts
-from notifications.push import Outcome, PushResult
+from notifications.push import PushOutcome, PushResult
 from tests.notifications.conftest import device_for
 from tests.notifications.helpers import make_pregnancy
 
@@ -65,7 +65,9 @@ def test_a_live_claim_is_renewed_while_its_batch_is_still_sending(
             first = Delivery.objects.get().claimed_at
             time.sleep(0.9)  # FCM slow to answer: several heartbeats pass
             seen.append((first, Delivery.objects.get().claimed_at))
-            return [PushResult(message=m, outcome=Outcome.SENT, message_id="m") for m in messages]
+            return [
+                PushResult(message=m, outcome=PushOutcome.SENT, message_id="m") for m in messages
+            ]
 
     # heartbeat() reads HEARTBEAT as its default at definition time: pass it explicitly.
     original = lease.heartbeat

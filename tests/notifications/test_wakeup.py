@@ -13,7 +13,7 @@ from notifications import tasks
 from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery, DispatchWakeup
 from notifications.owed import record_owed_alerts
-from notifications.push import Outcome
+from notifications.push import PushOutcome
 from notifications.wakeup import COALESCE, wakeup_book
 from tests.notifications.conftest import device_for
 from tests.notifications.helpers import make_pregnancy
@@ -36,7 +36,7 @@ def waiting_for_fcm(ana, citra, sumbersari, recording, monkeypatch):
     make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7))
     record_owed_alerts(today=TODAY)
     device_for(citra, "phone")
-    recording.script("phone", Outcome.RETRY)
+    recording.script("phone", PushOutcome.RETRY)
     dispatch_due(backend=recording)
     monkeypatch.setattr(tasks, "dispatch_due", lambda: dispatch_due(backend=recording))
     return Delivery.objects.get()
