@@ -81,7 +81,18 @@ def request_for(endpoint: str, target: str, world: dict, caller) -> tuple[str, s
     body: dict | None = None
     if template.startswith("/api/v1/facilities/"):
         ident = world["facilities"].get(target, world["facilities"]["own"]).pk
-        body = {"code": "RS-M", "name": "RS Matrix", "kind": "hospital", "district": "Patrang"}
+        body = (
+            {"name": "Puskesmas Baru"}
+            if method == "PATCH"
+            else {"code": "RS-M", "name": "RS Matrix", "kind": "hospital", "district": "Patrang"}
+        )
+    elif template.startswith("/api/v1/users/{id}/"):
+        ident = world["someone_else"].pk
+        body = (
+            {"password": "another-long-pass-phrase-7"}
+            if template.endswith("/password/")
+            else {"full_name": "Nama Baru"}
+        )
     elif template.startswith("/api/v1/users/"):
         body = {
             "username": "newbie",
