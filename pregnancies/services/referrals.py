@@ -30,7 +30,8 @@ def referral_errors(
     """
     if to_facility_id in (pregnancy.facility_id, from_facility_id):
         return {"to_facility": [_("The pregnancy is already cared for by this facility.")]}
-    if not Facility.objects.filter(pk=to_facility_id).exists():
+    # An inactive facility (closed, merged) takes no referral.
+    if not Facility.objects.filter(pk=to_facility_id, active=True).exists():
         return {"to_facility": [_("No facility you can refer to has this id.")]}
     return {}
 

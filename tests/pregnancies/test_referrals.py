@@ -207,6 +207,24 @@ def test_an_unknown_facility_and_the_pregnancys_own_get_a_message_revealing_noth
     }
 
 
+def test_an_inactive_facility_takes_no_referral(api, citra, alert, patrang):
+    patrang.active = False
+    patrang.save(update_fields=["active"])
+
+    response = acknowledge(
+        api(citra),
+        alert.id,
+        {"action": "referred", "referral": {"to_facility": str(patrang.id), "kind": "rtw"}},
+    )
+
+    assert response.json() == {
+        "referral": {"to_facility": ["No facility you can refer to has this id."]}
+    }
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+    assert not Referral.objects.exists()
+
+
 class TestInbox:
     def test_each_entry_names_the_mother_and_what_a_doctor_needs_to_act(
         self, api, citra, alert, pregnancy
