@@ -1,6 +1,7 @@
-"""Steady registration load, as midwives' phones send it: a client-made id per
-registration, and the same id with the same body again after any failure (a dropped
-connection, a 5xx) until the service answers 200 or 201."""
+"""Steady load, as midwives' phones send it: registrations, and urgent visits (a danger
+sign) to the pregnancies they registered. A client-made id per request, and the same
+id with the same body again after any failure (a dropped connection, a 5xx) until the
+service answers 200 or 201."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class Registration:
     nik: str
     status: int | None = None  # the final answer; None while in flight or given up
     tries: int = 0
+    by: str = ""  # the midwife whose phone sent it
 
 
 def registration_body(today: date) -> tuple[str, dict]:
@@ -89,7 +91,7 @@ class RegistrationLoad:
         while not self._stop.is_set():
             started = time.monotonic()
             rid, body = registration_body(self.today)
-            registration = Registration(id=rid, nik=body["mother"]["nik"])
+            registration = Registration(id=rid, nik=body["mother"]["nik"], by=username)
             with self._lock:
                 self.sent.append(registration)
             # Once begun, a registration is retried until it is answered, even after
@@ -128,3 +130,86 @@ class RegistrationLoad:
         if response.status_code != 200:
             raise requests.RequestException(f"login answered {response.status_code}")
         return response.json()["access"]
+
+
+@dataclass
+class UrgentVisit:
+    id: str
+    pregnancy: str
+    status: int | None = None
+
+
+class UrgentVisitLoad:
+    """Each midwife records, every ``every`` seconds, a visit with a danger sign to a
+    pregnancy she registered in this phase: each owes a ``danger_sign`` alert pushed at
+    once (docs/alerts-urgent.md), which the suite's books count like any other alert."""
+
+    def __init__(self, registrations: RegistrationLoad, *, every: float) -> None:
+        self.registrations = registrations
+        self.every = every
+        self.sent: list[UrgentVisit] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> UrgentVisitLoad:
+        for username in self.registrations.midwives:
+            thread = threading.Thread(target=self._run, args=(username,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self, timeout: float = 120) -> None:
+        self._stop.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.1, deadline - time.monotonic()))
+
+    def _next_pregnancy(self, username: str, visited: set[str]) -> str | None:
+        with self.registrations._lock:
+            mine = [
+                r.id for r in self.registrations.sent if r.by == username and r.status in (200, 201)
+            ]
+        return next((rid for rid in mine if rid not in visited), None)
+
+    def _run(self, username: str) -> None:
+        load = self.registrations
+        session = requests.Session()
+        token = None
+        visited: set[str] = set()
+        while not self._stop.wait(self.every):
+            pregnancy = self._next_pregnancy(username, visited)
+            if pregnancy is None:
+                continue
+            visited.add(pregnancy)
+            visit = UrgentVisit(id=str(uuid.uuid4()), pregnancy=pregnancy)
+            with self._lock:
+                self.sent.append(visit)
+            body = {
+                "id": visit.id,
+                "date": load.today.isoformat(),
+                "systolic": 150,
+                "diastolic": 100,
+                "danger_signs": ["severe_headache"],
+            }
+            # Retried until answered, even after stop(), like a registration.
+            while visit.status is None:
+                try:
+                    if token is None:
+                        token = load._login(session, username)
+                    response = session.post(
+                        f"{load.base_url}/api/v1/pregnancies/{pregnancy}/visits/",
+                        json=body,
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=30,
+                    )
+                except requests.RequestException:
+                    token = None
+                    time.sleep(0.5)
+                    continue
+                if response.status_code == 401:
+                    token = None
+                elif response.status_code in RETRYABLE:
+                    time.sleep(0.5)
+                else:
+                    visit.status = response.status_code

@@ -8,13 +8,14 @@ device) push has reached the fake FCM. At the end every phase is checked:
 
 - every owed push arrived (lost = 0) and, per (alert, device), how many times;
 - every alert is in its doctor's inbox (the API's count is the database's);
-- every registration that answered 200/201 exists, once; none exists half-written.
+- every registration that answered 200/201 exists, once; none exists half-written;
+- every urgent visit (a danger sign, recorded by the midwives beside their registrations)
+  that answered 200/201 is stored with its danger_sign alerts, whose pushes are owed
+  like any other.
 
-Urgent visits are a hook: every factory in ``Suite.extra_loads`` is started beside the
+More load can be added: every factory in ``Suite.extra_loads`` is started beside the
 registrations in each phase (called with the suite; it returns something with
-``stop()``). When the urgent-visit endpoint lands, a load that posts visits with danger
-signs goes there; its alerts are owed pushes like any other and the books need no
-change.
+``stop()``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from pathlib import Path
 import requests
 
 from tests.chaos.cluster import REPO, Cluster
-from tests.chaos.load import RegistrationLoad
+from tests.chaos.load import RegistrationLoad, UrgentVisitLoad
 from tests.fakes.fake_fcm import FakeFCM, make_service_account
 
 
@@ -65,6 +66,9 @@ class Row:
     dispatch_runs_while_waiting: int | None = None
     inbox_ok: bool = True
     phase_seconds: float = 0.0
+    visits_sent: int = 0
+    visits_stored: int = 0
+    visits_alerted: int = 0
     notes: list[str] = field(default_factory=list)
     owed_pairs: set = field(default_factory=set, repr=False)
 
@@ -136,6 +140,8 @@ class Suite:
             today=self.today,
             every=self.scale.register_every,
         ).start()
+        self.load = load
+        visits = UrgentVisitLoad(load, every=self.scale.register_every * 3).start()
         extra = [start(self) for start in self.extra_loads]
         started = time.monotonic()
         self.sent_before = len(self.fake.delivered)
@@ -143,10 +149,12 @@ class Suite:
         self.owe()
         healed = inject(self, row)
         load.stop()
+        visits.stop()
         for other in extra:
             other.stop()
         row.recover_seconds = self._wait_until_all_pushed(row, healed)
         self._book_registrations(row, load)
+        self._book_visits(row, visits)
         self.registrations_all += load.sent
         self.phase_niks_all += self.phase_niks
         self._book_inboxes(row)
@@ -224,6 +232,25 @@ class Suite:
         row.alerts_owed = len({alert for _, alert in row.owed_pairs})
         row.pushes_owed = len(row.owed_pairs)
         return recovered
+
+    def _book_visits(self, row: Row, visits: UrgentVisitLoad) -> None:
+        """Every urgent visit answered 2xx is stored once with its danger_sign alerts."""
+        answered = [v.id for v in visits.sent if v.status in (200, 201)]
+        row.visits_sent = len(visits.sent)
+        row.visits_stored, row.visits_alerted = self.cluster.sql(
+            "SELECT count(DISTINCT v.id), count(DISTINCT a.visit_id)"
+            " FROM pregnancies_visit v LEFT JOIN notifications_alert a ON a.visit_id = v.id"
+            " WHERE v.id::text = ANY(%s)",
+            (answered,),
+        )[0]
+        if row.visits_stored != len(answered):
+            row.notes.append(
+                f"{len(answered) - row.visits_stored} visits answered 2xx but not stored"
+            )
+        if row.visits_alerted != row.visits_stored:
+            row.notes.append(f"{row.visits_stored - row.visits_alerted} urgent visits not alerted")
+        if others := [v for v in visits.sent if v.status not in (200, 201)]:
+            row.notes.append(f"visit answers other than 2xx: {Counter(v.status for v in others)}")
 
     def _book_registrations(self, row: Row, load: RegistrationLoad) -> None:
         sent = load.sent
@@ -315,6 +342,7 @@ class Suite:
             "stored",
             "dup",
             "half",
+            "visits",
             "alerts owed",
             "pushes owed",
             "pushed",
@@ -333,6 +361,7 @@ class Suite:
                     r.registrations_stored,
                     r.registrations_duplicated,
                     r.half_written,
+                    f"{r.visits_stored}/{r.visits_sent}",
                     r.alerts_owed,
                     r.pushes_owed,
                     r.pushed,
