@@ -86,8 +86,7 @@ class RegistrationLoad:
             thread.join(max(0.1, deadline - time.monotonic()))
 
     def _run(self, username: str) -> None:
-        session = requests.Session()
-        token = None
+        phone = Phone(self.base_url, username, self.password)
         while not self._stop.is_set():
             started = time.monotonic()
             rid, body = registration_body(self.today)
@@ -96,35 +95,53 @@ class RegistrationLoad:
                 self.sent.append(registration)
             # Once begun, a registration is retried until it is answered, even after
             # stop(): the phone keeps it in its outbox until the server has it.
-            while registration.status is None:
-                registration.tries += 1
-                try:
-                    if token is None:
-                        token = self._login(session, username)
-                    response = session.post(
-                        f"{self.base_url}/api/v1/pregnancies/",
-                        json=body,
-                        headers={"Authorization": f"Bearer {token}"},
-                        timeout=30,
-                    )
-                except requests.RequestException:
-                    token = None
-                    time.sleep(0.5)
-                    continue
-                if response.status_code == 401:
-                    token = None
-                elif response.status_code in RETRYABLE:
-                    time.sleep(0.5)
-                else:
-                    registration.status = response.status_code
+            status, registration.tries = phone.post_until_answered("/api/v1/pregnancies/", body)
+            registration.status = status
             wait = self.every - (time.monotonic() - started)
             if wait > 0:
                 self._stop.wait(wait)
 
-    def _login(self, session: requests.Session, username: str) -> str:
-        response = session.post(
+
+class Phone:
+    """One midwife's phone: it signs in when it must, and sends a request again after
+    any failure (a dropped connection, a 5xx, an expired token) until it is answered."""
+
+    def __init__(self, base_url: str, username: str, password: str) -> None:
+        self.base_url = base_url
+        self.username = username
+        self.password = password
+        self.session = requests.Session()
+        self.token: str | None = None
+
+    def post_until_answered(self, path: str, body: dict) -> tuple[int, int]:
+        """The final status and how many tries it took."""
+        tries = 0
+        while True:
+            tries += 1
+            try:
+                if self.token is None:
+                    self.token = self._login()
+                response = self.session.post(
+                    f"{self.base_url}{path}",
+                    json=body,
+                    headers={"Authorization": f"Bearer {self.token}"},
+                    timeout=30,
+                )
+            except requests.RequestException:
+                self.token = None
+                time.sleep(0.5)
+                continue
+            if response.status_code == 401:
+                self.token = None
+            elif response.status_code in RETRYABLE:
+                time.sleep(0.5)
+            else:
+                return response.status_code, tries
+
+    def _login(self) -> str:
+        response = self.session.post(
             f"{self.base_url}/api/v1/auth/token/",
-            json={"username": username, "password": self.password},
+            json={"username": self.username, "password": self.password},
             timeout=30,
         )
         if response.status_code != 200:
@@ -174,8 +191,7 @@ class UrgentVisitLoad:
 
     def _run(self, username: str) -> None:
         load = self.registrations
-        session = requests.Session()
-        token = None
+        phone = Phone(load.base_url, username, load.password)
         visited: set[str] = set()
         while not self._stop.wait(self.every):
             pregnancy = self._next_pregnancy(username, visited)
@@ -193,23 +209,6 @@ class UrgentVisitLoad:
                 "danger_signs": ["severe_headache"],
             }
             # Retried until answered, even after stop(), like a registration.
-            while visit.status is None:
-                try:
-                    if token is None:
-                        token = load._login(session, username)
-                    response = session.post(
-                        f"{load.base_url}/api/v1/pregnancies/{pregnancy}/visits/",
-                        json=body,
-                        headers={"Authorization": f"Bearer {token}"},
-                        timeout=30,
-                    )
-                except requests.RequestException:
-                    token = None
-                    time.sleep(0.5)
-                    continue
-                if response.status_code == 401:
-                    token = None
-                elif response.status_code in RETRYABLE:
-                    time.sleep(0.5)
-                else:
-                    visit.status = response.status_code
+            visit.status, _ = phone.post_until_answered(
+                f"/api/v1/pregnancies/{pregnancy}/visits/", body
+            )
