@@ -29,6 +29,9 @@ from bench.load import drive  # noqa: E402
 
 LEVELS = (1, 8, 32)
 WORKERS = 3  # as the Dockerfile and docker-compose.yml run it
+# What the TLS proxy in front of gunicorn adds to every request (docs/security.md): without
+# it, production settings redirect plain HTTP to HTTPS (301) before any view runs.
+PROXIED = {"X-Forwarded-Proto": "https"}
 
 
 def _free_port() -> int:
@@ -75,7 +78,8 @@ def _wait(port: int, path: str, proc: subprocess.Popen) -> None:
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {proc.returncode}; see its log")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2)
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=PROXIED)
+            urllib.request.urlopen(request, timeout=2)
             return
         except urllib.error.HTTPError:
             return  # it answers
@@ -141,9 +145,9 @@ def run(*, seconds: float) -> list[dict]:
     try:
         _wait(ours_port, "/healthz", ours)
         _wait(bare_port, "/bare/pregnancies/", bare)
-        auth = {"Authorization": f"Bearer {_token('bidan0')}"}
+        auth = {"Authorization": f"Bearer {_token('bidan0')}", **PROXIED}
         bodies = Registrations(timezone.localdate())
-        json_headers = {"Content-Type": "application/json"}
+        json_headers = {"Content-Type": "application/json", **PROXIED}
         targets = {
             "registration": {
                 "ours": (ours_port, "POST", "/api/v1/pregnancies/", {**auth, **json_headers}, 201),
@@ -151,7 +155,7 @@ def run(*, seconds: float) -> list[dict]:
             },
             "list": {
                 "ours": (ours_port, "GET", "/api/v1/pregnancies/", auth, 200),
-                "bare": (bare_port, "GET", "/bare/pregnancies/", {}, 200),
+                "bare": (bare_port, "GET", "/bare/pregnancies/", PROXIED, 200),
             },
         }
         results = []
