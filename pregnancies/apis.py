@@ -101,9 +101,10 @@ class PregnancyViewSet(
         )
         if not created:
             audit_record(user=request.user, action=Action.READ, pregnancy_id=pregnancy.pk)
-        return self._answer(
-            pregnancy.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+            return self._answer(pregnancy.pk)
+        # Just written in this request, with its mother, her person and village at hand:
+        # answered as stored, without reading it back (a new pregnancy has no outcome).
+        return Response(self.get_serializer(pregnancy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: PregnancySerializer, 404: NOT_FOUND})
     def retrieve(self, request, *args, **kwargs):

@@ -10,9 +10,7 @@ from __future__ import annotations
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -38,11 +36,18 @@ def pregnancies_visible_to(user) -> QuerySet[Pregnancy]:
     pregnancies = Pregnancy.objects.all()
     if role in CLINICAL_ROLES and user.facility_id is not None:
         # A facility a pregnancy was referred to cares for it too (docs/pregnancies.md,
-        # "Referrals"). EXISTS rather than a join, so no row appears twice.
-        referred_here = Referral.objects.filter(
-            pregnancy=OuterRef("pk"), to_facility_id=user.facility_id
+        # "Referrals"). The referred ids are read first (an index-only scan of
+        # referral_to_facility), so an index answers both halves of the condition: an
+        # EXISTS per row ORed with the facility made PostgreSQL read the whole table for
+        # every list and count. A facility nobody referred to reads its own rows only.
+        referred = list(
+            Referral.objects.filter(to_facility_id=user.facility_id)
+            .order_by()
+            .values_list("pregnancy_id", flat=True)
+            .distinct()
         )
-        return pregnancies.filter(Q(facility_id=user.facility_id) | Exists(referred_here))
+        mine = Q(facility_id=user.facility_id)
+        return pregnancies.filter(mine | Q(pk__in=referred) if referred else mine)
     if role == Role.HEALTH_OFFICE:
         return pregnancies
     return pregnancies.none()

@@ -6,6 +6,8 @@ record of her name, date of birth (agreeing with the NIK) and contact details
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -51,18 +53,22 @@ def checked_birth_date(
     return date_of_birth
 
 
-def checked_village(raw: str | None, *, district_id, errors: Errors) -> tuple[str, Village | None]:
+def checked_village(
+    raw: str | None, *, district: Callable[[], object], errors: Errors
+) -> tuple[str, Village | None]:
     """The village's name to store and the regency's village it is (docs/places.md).
 
     A code or an unambiguous name (a name shared by two districts is settled by the
-    facility's district). Before the regency's places are loaded the text is kept as it
-    came, unmatched. An unknown or ambiguous one adds to ``errors["mother"]["village"]``.
+    facility's district: ``district()`` gives its id, asked only once the places are
+    loaded, so a request that needs no district reads no facility). Before the regency's
+    places are loaded the text is kept as it came, unmatched. An unknown or ambiguous one
+    adds to ``errors["mother"]["village"]``.
     """
     text = (raw or "").strip()
     if not text or not places_loaded():
         return text, None
     try:
-        village = village_find(text, district_id=district_id)
+        village = village_find(text, district_id=district())
     except (VillageNotFound, VillageAmbiguous) as exc:
         errors.add("village", str(exc), within="mother")
         return text, None
@@ -85,7 +91,16 @@ def person_for_nik(nik: str) -> Person:
     return person
 
 
-def mother_record_upsert(values: dict, *, given: set[str], facility_id, by) -> Mother:
+@dataclass(frozen=True)
+class MotherRecord:
+    mother: Mother
+    new: bool  # this facility's record was made now
+    # The NIK was first seen now: nothing else (a pregnancy, an outcome, another
+    # facility's record) can name her before this transaction commits.
+    new_person: bool
+
+
+def mother_record_upsert(values: dict, *, given: set[str], facility_id, by) -> MotherRecord:
     """The facility's own record of the mother with this NIK, created or brought up to
     date with what was given.
 
@@ -94,14 +109,18 @@ def mother_record_upsert(values: dict, *, given: set[str], facility_id, by) -> M
     facility registered before keeps her record (and its id); her name and any contact
     field present in the request are updated.
     """
-    person = person_for_nik(values["nik"])
+    person, new_person = Person.objects.get_or_create(nik=values["nik"])
+    fields = {**{k: v for k, v in values.items() if k != "nik"}, "recorded_by": by}
+    if new_person:
+        # Her person row is not committed yet, so no other record of her can exist.
+        mother = Mother.objects.create(person=person, facility_id=facility_id, **fields)
+        return MotherRecord(mother, new=True, new_person=True)
     mother, created = Mother.objects.get_or_create(
-        person=person,
-        facility_id=facility_id,
-        defaults={**{k: v for k, v in values.items() if k != "nik"}, "recorded_by": by},
+        person=person, facility_id=facility_id, defaults=fields
     )
+    mother.person = person  # the answer shows her NIK: no second read of the person
     if created:
-        return mother
+        return MotherRecord(mother, new=True, new_person=False)
     changed = []
     # The matched village moves with the village text.
     given = {*given, "village_place"} if "village" in given else given
@@ -111,7 +130,7 @@ def mother_record_upsert(values: dict, *, given: set[str], facility_id, by) -> M
             changed.append(field)
     if changed:
         mother.save(update_fields=[*changed, "updated_at"])
-    return mother
+    return MotherRecord(mother, new=False, new_person=False)
 
 
 def other_facilities_of(person_id, *, facility_id) -> list[str]:

@@ -133,7 +133,7 @@ def _validated(data: dict, *, by, today: date) -> dict:
     )
     doctor_errors(data.get("doctor"), by.facility_id, errors)
     village, place = checked_village(
-        mother.get("village"), district_id=by.facility.district_id, errors=errors
+        mother.get("village"), district=lambda: by.facility.district_id, errors=errors
     )
     errors.raise_if_any()
     return {
@@ -190,17 +190,26 @@ def pregnancy_register(*, data: dict, by, today: date) -> tuple[Pregnancy, bool]
 
 
 def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: date):
-    """The new pregnancy and the facility's record of its mother, in one transaction."""
-    with transaction.atomic():
-        try:
-            # A savepoint: a lost race below rolls back to here and re-reads.
-            with transaction.atomic():
-                mother = mother_record_upsert(
-                    values["mother"],
-                    given=values["mother_given"],
-                    facility_id=by.facility_id,
-                    by=by,
-                )
+    """The new pregnancy and the facility's record of its mother, in one transaction.
+
+    A lost race (a unique index refusing the mother's second active pregnancy, or this
+    id) rolls the whole transaction back and is settled by re-reading what committed;
+    no savepoint is needed for that, since nothing before the insert must survive it.
+    """
+    inserted = False
+    try:
+        with transaction.atomic():
+            record = mother_record_upsert(
+                values["mother"],
+                given=values["mother_given"],
+                facility_id=by.facility_id,
+                by=by,
+            )
+            mother = record.mother
+            # A person first seen in this transaction has no pregnancy, outcome or other
+            # facility's record yet (none can be committed before her), so those reads
+            # are skipped; a known person's are made as always.
+            if not record.new_person:
                 active = (
                     Pregnancy.objects.filter(person_id=mother.person_id, status=ACTIVE)
                     .values_list("pk", "facility_id")
@@ -208,6 +217,7 @@ def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: d
                 )
                 if active is not None:
                     raise _ActivePregnancyExists(*active)
+            if not record.new:
                 errors = Errors()
                 previous_outcome_errors(
                     mother=mother,
@@ -216,59 +226,69 @@ def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: d
                     errors=errors,
                 )
                 errors.raise_if_any()  # rolls the mother's upsert back with it
-                pregnancy = Pregnancy(
-                    id=pregnancy_id,
-                    mother=mother,
-                    person_id=mother.person_id,
-                    facility_id=by.facility_id,
-                    doctor_id=data.get("doctor"),
-                    registered_by=by,
-                    lmp=data.get("lmp"),
-                    edd=values["edd"],
-                    edd_source=values["edd_source"],
-                    gravida=data["gravida"],
-                    para=data["para"],
-                    abortus=data["abortus"],
-                    height_cm=data.get("height_cm"),
-                    given_risk_factors=given_codes(data.get("risk_factors") or []),
-                    create_digest=digest,
-                )
-                assessment = assess_pregnancy(
-                    pregnancy, date_of_birth=mother.date_of_birth, today=today
-                )
-                apply_assessment(pregnancy, assessment)
-                pregnancy.save(force_insert=True)
-        except IntegrityError:
-            # Lost a race: the same request's twin inserted this id first, or another
-            # registration made the mother's active pregnancy. Both are committed now.
-            if found := _retried(pregnancy_id, facility_id=by.facility_id, digest=digest):
-                # Our twin: the caller answers it as the retry it is (same id).
-                raise _ActivePregnancyExists(found.pk, found.facility_id) from None
-            active = _active_for_nik(values["mother"]["nik"])
-            if active is None:
-                # Nothing committed explains it. Re-raising would put PostgreSQL's DETAIL
-                # ("Key (nik)=(...)") in the error log; say so with ids only instead.
-                logger.warning(
-                    "registration of pregnancy %s at facility %s by user %s met a unique "
-                    "index no re-read explains; answered 409",
-                    pregnancy_id,
-                    by.facility_id,
-                    by.pk,
-                )
-                raise Conflict(RACED) from None
-            raise _ActivePregnancyExists(*active) from None
-        risk_history_record(pregnancy=pregnancy, before=[], source=RiskSource.REGISTRATION, by=by)
-        audit_record(user=by, action=Action.CREATE, pregnancy_id=pregnancy.pk)
-        # A late registration may be owed a milestone now, not at the next scan.
-        alerts_may_be_due.send(sender=Pregnancy, pregnancy=pregnancy, today=today)
-        if others := other_facilities_of(mother.person_id, facility_id=by.facility_id):
-            audit_match(
-                user=by,
+            pregnancy = Pregnancy(
+                id=pregnancy_id,
+                mother=mother,
                 person_id=mother.person_id,
-                matched_facilities=others,
-                disclosed=Disclosed.NOTHING,
-                pregnancy_id=pregnancy.pk,
+                facility_id=by.facility_id,
+                doctor_id=data.get("doctor"),
+                registered_by=by,
+                lmp=data.get("lmp"),
+                edd=values["edd"],
+                edd_source=values["edd_source"],
+                gravida=data["gravida"],
+                para=data["para"],
+                abortus=data["abortus"],
+                height_cm=data.get("height_cm"),
+                given_risk_factors=given_codes(data.get("risk_factors") or []),
+                create_digest=digest,
             )
+            assessment = assess_pregnancy(
+                pregnancy, date_of_birth=mother.date_of_birth, today=today
+            )
+            apply_assessment(pregnancy, assessment)
+            pregnancy.save(force_insert=True)
+            inserted = True
+            risk_history_record(
+                pregnancy=pregnancy, before=[], source=RiskSource.REGISTRATION, by=by
+            )
+            audit_record(user=by, action=Action.CREATE, pregnancy_id=pregnancy.pk)
+            # A late registration may be owed a milestone now, not at the next scan.
+            alerts_may_be_due.send(sender=Pregnancy, pregnancy=pregnancy, today=today)
+            others = (
+                []
+                if record.new_person
+                else other_facilities_of(mother.person_id, facility_id=by.facility_id)
+            )
+            if others:
+                audit_match(
+                    user=by,
+                    person_id=mother.person_id,
+                    matched_facilities=others,
+                    disclosed=Disclosed.NOTHING,
+                    pregnancy_id=pregnancy.pk,
+                )
+    except IntegrityError:
+        if inserted:
+            raise  # not a race of this registration: nothing below the insert expects one
+        # Lost a race: the same request's twin inserted this id first, or another
+        # registration made the mother's active pregnancy. Both are committed now.
+        if found := _retried(pregnancy_id, facility_id=by.facility_id, digest=digest):
+            # Our twin: the caller answers it as the retry it is (same id).
+            raise _ActivePregnancyExists(found.pk, found.facility_id) from None
+        active = _active_for_nik(values["mother"]["nik"])
+        if active is None:
+            # Nothing committed explains it. Re-raising would put PostgreSQL's DETAIL
+            # ("Key (nik)=(...)") in the error log; say so with ids only instead.
+            logger.warning(
+                "registration of pregnancy %s at facility %s by user %s met a unique "
+                "index no re-read explains; answered 409",
+                pregnancy_id,
+                by.facility_id,
+                by.pk,
+            )
+            raise Conflict(RACED) from None
+        raise _ActivePregnancyExists(*active) from None
     return pregnancy
 
 

@@ -270,7 +270,7 @@ def _apply_mother(
     wanted.update({f: sent[f] for f in ("full_name", *CONTACT_FIELDS) if f in sent})
     if "village" in sent:
         wanted["village"], place = checked_village(
-            sent["village"], district_id=pregnancy.facility.district_id, errors=errors
+            sent["village"], district=lambda: pregnancy.facility.district_id, errors=errors
         )
     changed = []
     if nik != old_nik:

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from pregnancies.errors import RACED
 from pregnancies.models import AuditEntry, Mother, Person, Pregnancy
 from pregnancies.services import registration
+from pregnancies.services.mothers import MotherRecord
 from tests.pregnancies.helpers import URL, body, days_ago, detail, mother, outcome, register
 
 
@@ -261,7 +262,8 @@ def test_a_unique_violation_no_re_read_explains_is_a_409_that_logs_no_nik(
 
     def insert_again(values, *, given, facility_id, by):
         fields = {k: v for k, v in values.items() if k != "nik"}
-        return Mother.objects.create(person=person, facility_id=facility_id, **fields)
+        mother = Mother.objects.create(person=person, facility_id=facility_id, **fields)
+        return MotherRecord(mother, new=True, new_person=False)
 
     monkeypatch.setattr(registration, "mother_record_upsert", insert_again)
     client = api(ana)
