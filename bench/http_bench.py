@@ -32,6 +32,7 @@ WORKERS = 3  # as the Dockerfile and docker-compose.yml run it
 # What the TLS proxy in front of gunicorn adds to every request (docs/security.md): without
 # it, production settings redirect plain HTTP to HTTPS (301) before any view runs.
 PROXIED = {"X-Forwarded-Proto": "https"}
+BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 
 
 def _free_port() -> int:
@@ -40,10 +41,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _gunicorn(app: str, port: int, settings_module: str, log) -> subprocess.Popen:
+def _service_env(settings_module: str = "jsc.settings", **extra: str) -> dict[str, str]:
+    """The environment of a deployed process (web or worker): production settings."""
     from django.conf import settings
 
-    env = {
+    return {
         **bench_env(),
         "JSC_ENV": "production",
         "DJANGO_SETTINGS_MODULE": settings_module,
@@ -51,8 +53,13 @@ def _gunicorn(app: str, port: int, settings_module: str, log) -> subprocess.Pope
         "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "false",
-        "CELERY_BROKER_URL": os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15"),
+        "CELERY_BROKER_URL": BROKER_URL,
+        **extra,
     }
+
+
+def _gunicorn(app: str, port: int, settings_module: str, log, **extra_env: str) -> subprocess.Popen:
+    env = _service_env(settings_module, **extra_env)
     return subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -102,8 +109,8 @@ def _token(username: str) -> str:
 class Registrations:
     """Request bodies with NIKs no run has used: Sumbersari, women, DDMMYY, serial."""
 
-    def __init__(self, today: date) -> None:
-        self._counter = itertools.count()
+    def __init__(self, today: date, *, start: int = 0) -> None:
+        self._counter = itertools.count(start)
         self._lock = threading.Lock()
         self.lmp = (today - timedelta(days=70)).isoformat()
 

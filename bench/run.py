@@ -6,7 +6,8 @@ table and write bench/results.md.
     python bench/run.py --national # 5,000,000
 
 Environment: BENCH_DATABASE_URL (dropped and re-created; its name must start with
-jsc_bench), N (pregnancies), ROUNDS, ONLY (comma-separated: scan,dispatch,http),
+jsc_bench), N (pregnancies), ROUNDS, ONLY (comma-separated: scan,dispatch,http; http
+includes the urgent-visit path), URGENT_VISITS (visits timed to their push), SECONDS,
 RESULTS (where to write; default bench/results.md, or bench/results-quick.md with
 --quick).
 """
@@ -76,6 +77,13 @@ def main() -> None:
             seconds=float(os.environ.get("SECONDS", 4 if quick else 10))
         )
         print_http(report["http"])
+        keep(report, out)
+        from bench import urgent_bench
+
+        report["urgent"] = urgent_bench.run(
+            visits=int(os.environ.get("URGENT_VISITS", 40 if quick else 120))
+        )
+        print_urgent(report["urgent"])
 
     report["load_after"] = os.getloadavg()
     report["minutes"] = (time.monotonic() - started) / 60
@@ -121,6 +129,15 @@ def print_http(rows: list[dict]) -> None:
             f" {r['bare']['rps']:>9.1f} {r['ratio']:>5.2f}x {r['ours']['p50_ms']:>7.0f}"
             f" {r['ours']['p99_ms']:>7.0f} {r['bare']['p99_ms']:>8.0f}"
         )
+
+
+def print_urgent(r: dict) -> None:
+    print(
+        f"urgent visits: {r['pushed']}/{r['visits']} pushed, 201 to push p50"
+        f" {r['p50_s'] * 1000:.0f} ms, p99 {r['p99_s'] * 1000:.0f} ms, max"
+        f" {r['max_s'] * 1000:.0f} ms (under {r['load_clients']} registering clients,"
+        f" {r['load_rps']:.1f} rps)"
+    )
 
 
 if __name__ == "__main__":
