@@ -183,7 +183,7 @@ def _http(rows: list[dict]) -> list[str]:
 def _urgent(r: dict | None) -> list[str]:
     out = ["## 4. Urgent-visit path (visit 201 to push at the fake FCM)", ""]
     if not r:
-        return out + ["Not measured in this run (`ONLY` without `http`).", ""]
+        return out + ["Not measured in this run (bench/urgent_bench.py runs with `http`).", ""]
     ms = 1000
     return out + [
         f"bench/urgent_bench.py: the service's gunicorn ({r['web_workers']} workers,"
