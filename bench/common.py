@@ -120,6 +120,27 @@ def _text(value) -> str | None:
     return str(value)
 
 
+def check_seed(n: int) -> None:
+    """REUSE_SEED: the database must hold exactly what seed_registry(n) wrote today
+    (its EDDs are placed relative to the day it ran) and nothing a benchmark added."""
+    from django.utils import timezone
+
+    from pregnancies.models import Pregnancy
+
+    active = Pregnancy.objects.filter(status="active")
+    seeded_on = active.values_list("created_at", flat=True).first()
+    if (
+        active.count() != n
+        or Pregnancy.objects.exclude(status="active").exists()
+        or seeded_on is None
+        or timezone.localdate(seeded_on) != timezone.localdate()
+    ):
+        raise SystemExit(
+            f"REUSE_SEED: {database_name()} does not hold today's seed of {n:,} active"
+            " pregnancies alone; run without REUSE_SEED to seed it again"
+        )
+
+
 def seed_registry(n: int, *, today: date, seed: int = 7) -> dict:
     """n active pregnancies over 31 facilities (2 doctors and a midwife each): EDDs
     spread over 10 months (40 days past to 260 ahead), half naming a doctor.

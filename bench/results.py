@@ -29,8 +29,11 @@ def render(report: dict) -> str:
         "# Benchmark results",
         "",
         f"Written by `bench/run.py` ({report['mode']} run, {report['n']:,} active pregnancies,"
-        f" {report['rounds']} rounds) on {report['started']}, in {report['minutes']:.1f} min;"
-        f" seeding with COPY took {report['seed_s']:.0f} s.",
+        f" {report['rounds']} rounds) on {report['started']}, in {report['minutes']:.1f} min;"(
+            f" seeding with COPY took {report['seed_s']:.0f} s."
+            if report["seed_s"] is not None
+            else " on a database seeded with COPY by an earlier run (REUSE_SEED)."
+        ),
         "",
         "Every figure is a ratio against a baseline run side by side in the same script:"
         " service and baseline alternate round by round and each side's median is taken."
