@@ -8,7 +8,7 @@ table and write bench/results.md.
 Environment: BENCH_DATABASE_URL (dropped and re-created; its name must start with
 jsc_bench), N (pregnancies), ROUNDS, ONLY (comma-separated: scan,dispatch,http),
 DISPATCH_BATCHES (extra dispatch rows: batch sizes besides the deployed one, default
-500), RESULTS (where to write; default bench/results.md, or bench/results-quick.md with
+32,500), RESULTS (where to write; default bench/results.md, or bench/results-quick.md with
 --quick).
 """
 
@@ -69,7 +69,7 @@ def main() -> None:
             alerts=int(os.environ.get("ALERTS", 2_000 if quick else 10_000)),
             rounds=rounds,
             # Extra rows besides the deployed PUSH_BATCH_SIZE ("" for none).
-            batches=[int(b) for b in os.environ.get("DISPATCH_BATCHES", "500").split(",") if b],
+            batches=[int(b) for b in os.environ.get("DISPATCH_BATCHES", "32,500").split(",") if b],
         )
         print_dispatch(report["dispatch"])
         keep(report, out)

@@ -8,6 +8,11 @@
 3. Send through the back end, outside any transaction, then settle every delivery and
    write one DeliveryAttempt per call.
 
+A run does 2 and 3 in two lanes that share the back end's send threads, each holding
+half a batch: one lane's pushes are in flight while the other settles and claims (on
+PostgreSQL one statement, notifications/claims.py). The run never holds more than one
+batch claimed.
+
 A worker killed between the send and the settle leaves rows ``sending``; after
 ``CLAIM_LEASE`` (a minute: a live claim renews it with a heartbeat, notifications/lease.py)
 they are retried. That window, at most one small batch, is the one place a push could
@@ -351,24 +356,22 @@ def dispatch_due(
     lanes = min(lanes, batch_size)
     sizes = [batch_size // lanes + (i < batch_size % lanes) for i in range(lanes)]
     run = _Run(backend, offsets, claims_left=max_batches * lanes)
-    try:
-        with heartbeat(run.held):
-            if lanes == 1:
-                run.lane(sizes[0])
-            else:
-                threads = [
-                    threading.Thread(target=run.lane_thread, args=(size,), name=f"dispatch-{i}")
-                    for i, size in enumerate(sizes)
-                ]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join()
-    finally:
-        if run.sent_a_batch and run.credential_error is None:
-            _set_health(backend.name, ok=True)
+    with heartbeat(run.held):
+        if lanes == 1:
+            run.lane_here(sizes[0])
+        else:
+            threads = [
+                threading.Thread(target=run.lane_thread, args=(size,), name=f"dispatch-{i}")
+                for i, size in enumerate(sizes)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
     if run.error is not None:
         raise run.error
+    if run.sent_a_batch and run.credential_error is None:
+        _set_health(backend.name, ok=True)
     for outcome, n in run.report.counts.items():
         report.add(outcome, n)
     report.more = run.more
@@ -405,13 +408,17 @@ class _Run:
             self._claims_left -= 1
             return True
 
-    def lane_thread(self, size: int) -> None:
+    def lane_here(self, size: int) -> None:
         try:
             self.lane(size)
         except BaseException as exc:  # noqa: BLE001 (re-raised by dispatch_due)
             with self._lock:
                 self.error = self.error or exc
             self._stop.set()
+
+    def lane_thread(self, size: int) -> None:
+        try:
+            self.lane_here(size)
         finally:
             connection.close()
 

@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from notifications import dispatch
@@ -21,7 +22,12 @@ from tests.notifications.conftest import device_for
 from tests.notifications.helpers import make_pregnancy
 from tests.notifications.test_exactly_once import run_at_once
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # SQLite (the embedded default) runs one lane; tests/notifications/test_dispatch.py
+    # covers that path.
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="lanes need PostgreSQL"),
+]
 
 TODAY = date(2026, 12, 1)
 
