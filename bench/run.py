@@ -7,7 +7,8 @@ table and write bench/results.md.
 
 Environment: BENCH_DATABASE_URL (dropped and re-created; its name must start with
 jsc_bench), N (pregnancies), ROUNDS, ONLY (comma-separated: scan,dispatch,http),
-RESULTS (where to write; default bench/results.md, or bench/results-quick.md with
+DISPATCH_BATCHES (extra dispatch rows: batch sizes besides the deployed one, default
+32,500), RESULTS (where to write; default bench/results.md, or bench/results-quick.md with
 --quick), REUSE_SEED=1 (keep a database seeded by an earlier run with the same N: a
 5,000,000 seed takes about half an hour here).
 """
@@ -73,7 +74,10 @@ def main() -> None:
         from bench import dispatch_bench
 
         report["dispatch"] = dispatch_bench.run(
-            alerts=int(os.environ.get("ALERTS", 2_000 if quick else 10_000)), rounds=rounds
+            alerts=int(os.environ.get("ALERTS", 2_000 if quick else 10_000)),
+            rounds=rounds,
+            # Extra rows besides the deployed PUSH_BATCH_SIZE ("" for none).
+            batches=[int(b) for b in os.environ.get("DISPATCH_BATCHES", "32,500").split(",") if b],
         )
         print_dispatch(report["dispatch"])
         keep(report, out)
@@ -112,10 +116,12 @@ def print_scan(rows: list[dict]) -> None:
 
 
 def print_dispatch(r: dict) -> None:
-    print(
-        f"dispatch {r['alerts']:,} alerts, {r['threads']} threads: bare {r['bare_rate']:.0f}/s,"
-        f" pipeline {r['ours_rate']:.0f}/s, ratio {r['ratio']:.2f}x"
-    )
+    for row in [r, *r.get("extra", [])]:
+        print(
+            f"dispatch {row['alerts']:,} alerts, {row['threads']} threads, batch {row['batch']}"
+            f"{' (deployed)' if row.get('deployed') else ''}: bare {row['bare_rate']:.0f}/s,"
+            f" pipeline {row['ours_rate']:.0f}/s, ratio {row['ratio']:.2f}x"
+        )
 
 
 def print_http(rows: list[dict]) -> None:
