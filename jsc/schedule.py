@@ -26,6 +26,11 @@ def declared() -> list[Periodic]:
             "notifications.tasks.scan_due_alerts",
             settings.ALERT_SCAN_INTERVAL_SECONDS,
         ),
+        Periodic(
+            "count the dashboard's PWS KIA indicators",
+            "jsc.dashboard.tasks.refresh_pws_counts",
+            settings.DASHBOARD_REFRESH_SECONDS,
+        ),
     ]
 
 

@@ -148,6 +148,7 @@ def pws(request, today):
         "dashboard/pws.html",
         {
             "data": data,
+            "refresh_minutes": data["refreshed_every_seconds"] // 60,
             "rows": rows,
             "year": year,
             "month": month,
