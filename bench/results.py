@@ -220,9 +220,11 @@ def _dashboard(report: dict) -> list[str]:
     refresh = d["refresh"]
     out += [
         "",
-        f'PWS KIA is read from counts made ahead by beat (docs/dashboard.md, "Speed"):'
-        f" the refresh took {refresh['seconds']:.1f} s ({refresh['rows']:,} count rows);"
-        " the figures are at most `DASHBOARD_REFRESH_SECONDS` (600 s) plus that old.",
+        "PWS KIA and the overview's counts per district are read from figures counted"
+        ' ahead by beat (docs/dashboard.md, "Speed"): the refresh took'
+        f" {refresh['seconds']:.1f} s (overview {refresh['summary_s']:.1f} s, PWS KIA"
+        f" {refresh['pws_s']:.1f} s, {refresh['rows']:,} count rows); the figures are at"
+        " most `DASHBOARD_REFRESH_SECONDS` (600 s) plus that old.",
     ]
     for r in now:
         out.append(

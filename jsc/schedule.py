@@ -27,8 +27,8 @@ def declared() -> list[Periodic]:
             settings.ALERT_SCAN_INTERVAL_SECONDS,
         ),
         Periodic(
-            "count the dashboard's PWS KIA indicators",
-            "jsc.dashboard.tasks.refresh_pws_counts",
+            "count the dashboard's figures ahead",
+            "jsc.dashboard.tasks.refresh_dashboard",
             settings.DASHBOARD_REFRESH_SECONDS,
         ),
     ]

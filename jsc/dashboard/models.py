@@ -62,12 +62,15 @@ class Refresh(models.Model):
     months (docs/dashboard.md, "Speed"). One row per part, locked while it is redone."""
 
     PWS_KIA = "pws_kia"
+    SUMMARY = "summary"
 
     name = models.CharField(max_length=32, unique=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     first_month = models.DateField(null=True, blank=True)
     last_month = models.DateField(null=True, blank=True)
     seconds = models.FloatField(default=0)
+    # The overview's counts per district (jsc/dashboard/selectors/summary.py), as counted.
+    figures = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Refresh of {self.name}"

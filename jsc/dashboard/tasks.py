@@ -5,10 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from jsc.dashboard.refresh import pws_counts_refresh
+from jsc.dashboard.refresh import dashboard_refresh
 from notifications.tasks import RETRY_POLICY
 
 
-@shared_task(name="jsc.dashboard.tasks.refresh_pws_counts", max_retries=3, **RETRY_POLICY)
-def refresh_pws_counts() -> None:
-    pws_counts_refresh(today=timezone.localdate(), now=timezone.now())
+@shared_task(name="jsc.dashboard.tasks.refresh_dashboard", max_retries=3, **RETRY_POLICY)
+def refresh_dashboard() -> None:
+    dashboard_refresh(today=timezone.localdate(), now=timezone.now())

@@ -1,8 +1,10 @@
-"""Reading the precomputed PWS KIA counts (docs/dashboard.md, "Speed").
+"""Reading the precomputed PWS KIA counts and overview figures (docs/dashboard.md,
+"Speed").
 
-Counting K1 to K6 means reading every visit of the year; at a million pregnancies that
-takes far longer than a page may, so a periodic task counts them ahead
-(``jsc.dashboard.refresh``) and the answer says how old its figures are.
+Counting K1 to K6 means reading every visit of the year, and the overview's districts
+every pregnancy with its mother's village; at a million pregnancies that takes longer
+than a page may, so a periodic task counts them ahead (``jsc.dashboard.refresh``) and
+the answer says how old its figures are.
 """
 
 from __future__ import annotations
@@ -35,6 +37,15 @@ def precomputed_events(
             "village_id", "indicator", "month", "count"
         )
     return [(area, None, ind, f"{m:%Y-%m}", n) for area, ind, m, n in rows], done.computed_at
+
+
+def precomputed_figures(year: int) -> tuple[dict | None, datetime | None]:
+    """The overview's counts per district from the last refresh, when it counted
+    ``year``; (None, None) otherwise."""
+    done = Refresh.objects.filter(name=Refresh.SUMMARY, computed_at__isnull=False).first()
+    if done is None or str(year) not in (done.figures or {}).get("years", {}):
+        return None, None
+    return done.figures, done.computed_at
 
 
 def freshness(as_of: datetime | None) -> dict:

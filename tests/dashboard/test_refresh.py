@@ -1,5 +1,6 @@
-"""The precomputed PWS KIA counts: beat's refresh gives the same answer as counting at
-request time, says how old it is, and a later visit shows at the next refresh."""
+"""The figures counted ahead (PWS KIA, the overview's districts): beat's refresh gives
+the same answers as counting at request time, says how old they are, and a later
+visit shows at the next refresh."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from jsc.dashboard.models import PwsCount, Refresh
-from jsc.dashboard.refresh import pws_counts_refresh, pws_window
+from jsc.dashboard.refresh import dashboard_refresh, pws_window
 from jsc.schedule import declared
 from pregnancies.models import Visit
 from tests.pregnancies.helpers import NOW
@@ -36,7 +37,7 @@ def without_freshness(body: dict) -> dict:
 
 
 def refresh() -> None:
-    pws_counts_refresh(today=timezone.localdate(), now=timezone.now())
+    dashboard_refresh(today=timezone.localdate(), now=timezone.now())
 
 
 def test_the_refreshed_counts_answer_exactly_what_counting_now_answers(api, dewi, data):
@@ -50,6 +51,25 @@ def test_the_refreshed_counts_answer_exactly_what_counting_now_answers(api, dewi
         without_freshness(b) for b in counted_now
     ]
     assert PwsCount.objects.exists()
+
+
+SUMMARY = "/api/v1/dashboard/summary/"
+
+
+def test_the_refreshed_overview_answers_what_counting_now_answers(api, dewi, data, ana):
+    years = [{"year": 2026}, {"year": 2025}]
+    counted_now = [api(dewi).get(SUMMARY, q).json() for q in years]
+    assert all(body["as_of"] is None for body in counted_now)
+
+    refresh()
+
+    precomputed = [api(dewi).get(SUMMARY, q).json() for q in years]
+    assert [without_freshness(b) for b in precomputed] == [
+        without_freshness(b) for b in counted_now
+    ]
+    assert precomputed[0]["as_of"] is not None
+    # A year the refresh did not count is counted now.
+    assert api(dewi).get(SUMMARY, {"year": 2023}).json()["as_of"] is None
 
 
 def test_the_answer_says_when_its_figures_were_counted_and_how_often(api, dewi, data):
@@ -100,10 +120,20 @@ def test_a_second_refresh_replaces_the_counts_instead_of_adding_to_them(data):
         )
         == first
     )
-    assert Refresh.objects.count() == 1
+    assert Refresh.objects.count() == 2  # one row per part: PWS KIA and the overview
 
 
 def test_beat_runs_the_refresh_every_dashboard_refresh_seconds():
     tasks = {p.task: p.every_seconds for p in declared()}
 
-    assert tasks["jsc.dashboard.tasks.refresh_pws_counts"] == settings.DASHBOARD_REFRESH_SECONDS
+    assert tasks["jsc.dashboard.tasks.refresh_dashboard"] == settings.DASHBOARD_REFRESH_SECONDS
+
+
+@pytest.mark.parametrize("page", ["/dashboard/", "/dashboard/pws-kia/?year=2026&month=3"])
+def test_the_pages_say_when_the_figures_were_counted(client, dewi, data, page):
+    client.force_login(dewi)
+    assert "Dihitung pada" not in client.get(page).content.decode()
+
+    refresh()
+
+    assert "dihitung ulang setiap 10 menit" in client.get(page).content.decode()
