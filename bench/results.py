@@ -213,7 +213,7 @@ def _dashboard(report: dict) -> list[str]:
     for r in d["cases"]:
         out.append(
             f"| {r['name']} | {r['ours_s']:.3f} ({r['ours_range']}) | {r['raw_s']:.3f}"
-            f" ({r['raw_range']}) | {r['ratio']:.2f}x | {r['queries']} |"
+            f" ({r['raw_range']}) | {r['ratio']:.3f}x | {r['queries']} |"
             f" {r['slowest_s']:.3f} | {r['rows']} | {r['kib']:.0f} | {_met(r['met'])} |"
         )
     now = [r for r in d["cases"] if "counted_now_s" in r]
