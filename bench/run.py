@@ -6,7 +6,7 @@ table and write bench/results.md.
     python bench/run.py --national # 5,000,000
 
 Environment: BENCH_DATABASE_URL (dropped and re-created; its name must start with
-jsc_bench), N (pregnancies), ROUNDS, ONLY (comma-separated: scan,dispatch,http),
+jsc_bench), N (pregnancies), ROUNDS, ONLY (comma-separated: scan,dispatch,http,dashboard),
 DISPATCH_BATCHES (extra dispatch rows: batch sizes besides the deployed one, default
 32,500), RESULTS (where to write; default bench/results.md, or bench/results-quick.md with
 --quick), REUSE_SEED=1 (keep a database seeded by an earlier run with the same N: a
@@ -31,7 +31,7 @@ def main() -> None:
     national = "--national" in sys.argv
     n = int(os.environ.get("N", 50_000 if quick else 5_000_000 if national else 1_000_000))
     rounds = int(os.environ.get("ROUNDS", 3))
-    only = set(filter(None, os.environ.get("ONLY", "scan,dispatch,http").split(",")))
+    only = set(filter(None, os.environ.get("ONLY", "scan,dispatch,http,dashboard").split(",")))
     default_results = "results-quick.md" if quick else "results.md"
     out = Path(os.environ.get("RESULTS", Path(__file__).parent / default_results))
     started = time.monotonic()
@@ -52,12 +52,20 @@ def main() -> None:
 
     today = timezone.localdate()
     t = time.monotonic()
+    villages = 0
+    if "dashboard" in only:
+        from bench import dashboard_bench
+
+        villages = dashboard_bench.VILLAGES_PER_DISTRICT
     if reuse:
+        if "dashboard" in only:
+            raise SystemExit("REUSE_SEED: the dashboard section seeds its own year; leave it out")
         common.check_seed(n)
+        seeded = None
         report["seed_s"] = None
         print("reusing the seeded database")
     else:
-        common.seed_registry(n, today=today)
+        seeded = common.seed_registry(n, today=today, villages_per_district=villages)
         report["seed_s"] = time.monotonic() - t
         print(f"seeded with COPY in {report['seed_s']:.0f} s")
 
@@ -88,6 +96,13 @@ def main() -> None:
             seconds=float(os.environ.get("SECONDS", 4 if quick else 10))
         )
         print_http(report["http"])
+        keep(report, out)
+    if "dashboard" in only:
+        # Seeded last, so the other sections run on the registry exactly as before.
+        report["dashboard_seed"] = dashboard_bench.seed(n, today=today, seeded=seeded)
+        print_dashboard_seed(report["dashboard_seed"])
+        report["dashboard"] = dashboard_bench.run(rounds=rounds, today=today)
+        report["dashboard_plans"] = dashboard_bench.explain(today)
 
     report["load_after"] = os.getloadavg()
     report["minutes"] = (time.monotonic() - started) / 60
@@ -135,6 +150,13 @@ def print_http(rows: list[dict]) -> None:
             f" {r['bare']['rps']:>9.1f} {r['ratio']:>5.2f}x {r['ours']['p50_ms']:>7.0f}"
             f" {r['ours']['p99_ms']:>7.0f} {r['bare']['p99_ms']:>8.0f}"
         )
+
+
+def print_dashboard_seed(s: dict) -> None:
+    print(
+        f"dashboard seed: {s['delivered']:,} delivered, {s['visits']:,} visits,"
+        f" {s['alerts']:,} alerts, {s['villages']} villages in {s['seconds']:.0f} s"
+    )
 
 
 if __name__ == "__main__":
