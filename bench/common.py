@@ -120,22 +120,54 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def seed_registry(n: int, *, today: date, seed: int = 7) -> dict:
+def check_seed(n: int) -> None:
+    """REUSE_SEED: the database must hold exactly what seed_registry(n) wrote today
+    (its EDDs are placed relative to the day it ran) and nothing a benchmark added."""
+    from django.utils import timezone
+
+    from pregnancies.models import Pregnancy
+
+    active = Pregnancy.objects.filter(status="active")
+    seeded_on = active.values_list("created_at", flat=True).first()
+    if (
+        active.count() != n
+        or Pregnancy.objects.exclude(status="active").exists()
+        or seeded_on is None
+        or timezone.localdate(seeded_on) != timezone.localdate()
+    ):
+        raise SystemExit(
+            f"REUSE_SEED: {database_name()} does not hold today's seed of {n:,} active"
+            " pregnancies alone; run without REUSE_SEED to seed it again"
+        )
+
+
+def seed_registry(n: int, *, today: date, seed: int = 7, villages_per_district: int = 0) -> dict:
     """n active pregnancies over 31 facilities (2 doctors and a midwife each): EDDs
     spread over 10 months (40 days past to 260 ahead), half naming a doctor.
 
     People and facilities through the ORM (a few dozen rows); persons, mothers and
-    pregnancies with COPY.
+    pregnancies with COPY. With ``villages_per_district`` (the dashboard's bench), each
+    district gets a code and that many villages, and mothers live in their facility's
+    district's villages (3% with a village typed but not matched).
     """
     from django.db import connection
 
-    from jsc.people.models import District, Facility, Role, User
+    from jsc.people.models import District, Facility, Role, User, Village
     from pregnancies.models import Mother, Person, Pregnancy
 
     rng = random.Random(seed)
     facilities, doctors, midwives = [], {}, {}
+    villages: dict = {}
     for i in range(31):
-        district = District.objects.create(name=f"Bench district {i}")
+        district = District.objects.create(
+            name=f"Bench district {i}", code=f"35.99.{i + 1:02d}" if villages_per_district else None
+        )
+        villages[district.id] = [
+            Village.objects.create(
+                code=f"35.99.{i + 1:02d}.{2001 + k}", name=f"Desa {i}-{k}", district=district
+            ).id
+            for k in range(villages_per_district)
+        ]
         facility = Facility.objects.create(
             code=f"BENCH{i}", name=f"Puskesmas {i}", kind="puskesmas", district=district
         )
@@ -162,9 +194,12 @@ def seed_registry(n: int, *, today: date, seed: int = 7) -> dict:
         return uuid.UUID(int=rng.getrandbits(128), version=4)
 
     plan = []
+    home = {}
     for i in range(n):
         facility = rng.choice(facilities)
         plan.append((i, uid(), uid(), uid(), facility.id, rng.randint(-40, 260), rng.random()))
+        if villages_per_district and rng.random() >= 0.03:
+            home[i] = rng.choice(villages[facility.district_id])
     copy_rows(Person, ({"id": p, "nik": f"35{i:014d}"} for i, p, _, _, _, _, _ in plan))
     copy_rows(
         Mother,
@@ -176,8 +211,10 @@ def seed_registry(n: int, *, today: date, seed: int = 7) -> dict:
                 "full_name": "Ibu Bench",
                 "date_of_birth": date(1995, 1, 1),
                 "recorded_by_id": midwives[f],
+                "village_place_id": home.get(i),
+                "village": "Desa Bench" if villages_per_district else "",
             }
-            for _, p, m, _, f, _, _ in plan
+            for i, p, m, _, f, _, _ in plan
         ),
     )
     bands = ["low"] * 5 + ["high"] * 3 + ["very_high"] * 2
@@ -208,7 +245,12 @@ def seed_registry(n: int, *, today: date, seed: int = 7) -> dict:
     with connection.cursor() as cursor:
         # As autovacuum would leave them: statistics and visibility maps for every table.
         cursor.execute("VACUUM ANALYZE")
-    return {"facilities": [f.id for f in facilities], "doctors": doctors, "midwives": midwives}
+    return {
+        "facilities": [f.id for f in facilities],
+        "doctors": doctors,
+        "midwives": midwives,
+        "villages": villages,
+    }
 
 
 # -- measuring ----------------------------------------------------------------------------

@@ -3,13 +3,18 @@
 Both send to the local fake FCM (tests/fakes/fake_fcm.py), run in a process of its own
 so that neither side pays for the server's threads:
 
-- pipeline: ``dispatch_due`` with the FCM back end (plan deliveries, claim with
-  ``SKIP LOCKED``, send on ``FCM_MAX_WORKERS`` threads, settle, attempts logged);
+- pipeline: the worker's path, the body of the Celery task ``dispatch_alerts`` with the
+  back end built from the settings (``FIREBASE_CREDENTIALS``, ``FCM_ENDPOINT``,
+  ``FCM_MAX_WORKERS``, ``PUSH_BATCH_SIZE``): plan deliveries, claim with ``SKIP LOCKED``,
+  send on ``FCM_MAX_WORKERS`` threads, settle, attempts logged. A run that stops at
+  ``max_batches`` queues the task again at once; here the next run starts at once,
+  without the broker's round trip. First at the deployed batch size, then at the
+  sizes in ``DISPATCH_BATCHES`` as extra rows;
 - bare: the same messages, built beforehand, sent with ``messaging.send`` on a thread
   pool of the same size, nothing written anywhere.
 
     python bench/dispatch_bench.py serve DIR     # the fake FCM; prints its URLs
-    python bench/dispatch_bench.py child ours|bare CREDENTIALS URL THREADS
+    python bench/dispatch_bench.py child ours|bare CREDENTIALS URL THREADS [BATCH]
 """
 
 from __future__ import annotations
@@ -35,19 +40,30 @@ def serve(directory: str) -> None:
 
 
 def child(op: str, credentials: str, url: str, threads: int) -> dict:
+    if op == "ours":
+        import os
+
+        # What a worker reads at start (jsc/settings.py); PUSH_BATCH_SIZE comes from
+        # the parent (the deployed default unless a row asks for another).
+        os.environ.update(
+            FIREBASE_CREDENTIALS=credentials, FCM_ENDPOINT=url, FCM_MAX_WORKERS=str(threads)
+        )
     from bench.common import measure, setup_django
 
     setup_django()
     if op == "ours":
-        from notifications.dispatch import dispatch_due
+        from notifications import tasks
         from notifications.models import Delivery, DeliveryStatus
-        from notifications.push.fcm import FirebaseBackend
 
-        backend = FirebaseBackend(credentials, endpoint=url, max_workers=threads, app_name="bench")
+        requeued = []
+        # dispatch_alerts queues itself again when a run stops at max_batches: run it here.
+        tasks.dispatch_alerts.delay = lambda: requeued.append(1)
 
         def run() -> int:
-            while dispatch_due(backend=backend).more:
-                pass
+            tasks.dispatch_alerts.run()
+            while requeued:
+                requeued.clear()
+                tasks.dispatch_alerts.run()
             return Delivery.objects.filter(status=DeliveryStatus.SENT).count()
 
         return measure(run)
@@ -131,9 +147,13 @@ def reset(alerts: int) -> None:
         ],
         batch_size=2000,
     )
+    # Statistics as a service's long-lived tables have them (autovacuum's work).
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Alert._meta.db_table}, {Device._meta.db_table}")
 
 
-def run(*, alerts: int, rounds: int, threads: int = 8) -> dict:
+def run(*, alerts: int, rounds: int, threads: int = 8, batches: list[int] | None = None) -> dict:
+    """The deployed batch size (PUSH_BATCH_SIZE unset), then each of ``batches``."""
     with tempfile.TemporaryDirectory(prefix="jsc-bench-") as directory:
         server = subprocess.Popen(
             [sys.executable, str(ROOT / "bench" / "dispatch_bench.py"), "serve", directory],
@@ -146,20 +166,34 @@ def run(*, alerts: int, rounds: int, threads: int = 8) -> dict:
         try:
             fake = json.loads(server.stdout.readline())
             args = (fake["credentials"], fake["url"], str(threads))
-            runs: dict[str, list[dict]] = {"ours": [], "bare": []}
-            for i in range(rounds):
-                for op in ("bare", "ours") if i % 2 == 0 else ("ours", "bare"):
-                    reset(alerts)
-                    runs[op].append(run_child("dispatch_bench.py", op, *args))
+            rows = [
+                _row(args, alerts=alerts, rounds=rounds, threads=threads, batch=batch)
+                for batch in [None, *(batches or [])]
+            ]
         finally:
             server.stdin.close()
             server.wait(timeout=30)
+    return {**rows[0], "extra": rows[1:]}
+
+
+def _row(args, *, alerts: int, rounds: int, threads: int, batch: int | None) -> dict:
+    from django.conf import settings
+
+    # The deployed row: what the settings say (the default, unless this shell sets it).
+    env = {"PUSH_BATCH_SIZE": str(batch or settings.PUSH_BATCH_SIZE)}
+    runs: dict[str, list[dict]] = {"ours": [], "bare": []}
+    for i in range(rounds):
+        for op in ("bare", "ours") if i % 2 == 0 else ("ours", "bare"):
+            reset(alerts)
+            runs[op].append(run_child("dispatch_bench.py", op, *args, env=env))
     bare = [r["seconds"] for r in runs["bare"]]
     ours = [r["seconds"] for r in runs["ours"]]
     sent = {r["result"] for r in runs["ours"]}
     return {
         "alerts": alerts,
         "threads": threads,
+        "batch": batch or settings.PUSH_BATCH_SIZE,
+        "deployed": batch is None,
         "sent": sorted(sent),
         "bare_s": median(bare),
         "ours_s": median(ours),

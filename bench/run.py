@@ -6,10 +6,12 @@ table and write bench/results.md.
     python bench/run.py --national # 5,000,000
 
 Environment: BENCH_DATABASE_URL (dropped and re-created; its name must start with
-jsc_bench), N (pregnancies), ROUNDS, ONLY (comma-separated: scan,dispatch,http; http
-includes the urgent-visit path), URGENT_VISITS (visits timed to their push), SECONDS,
-RESULTS (where to write; default bench/results.md, or bench/results-quick.md with
---quick).
+jsc_bench), N (pregnancies), ROUNDS, ONLY (comma-separated: scan,dispatch,http,dashboard;
+http includes the urgent-visit path), URGENT_VISITS (visits timed to their push), SECONDS,
+DISPATCH_BATCHES (extra dispatch rows: batch sizes besides the deployed one, default
+32,500), RESULTS (where to write; default bench/results.md, or bench/results-quick.md with
+--quick), REUSE_SEED=1 (keep a database seeded by an earlier run with the same N: a
+5,000,000 seed takes about half an hour here).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ def main() -> None:
     national = "--national" in sys.argv
     n = int(os.environ.get("N", 50_000 if quick else 5_000_000 if national else 1_000_000))
     rounds = int(os.environ.get("ROUNDS", 3))
-    only = set(filter(None, os.environ.get("ONLY", "scan,dispatch,http").split(",")))
+    only = set(filter(None, os.environ.get("ONLY", "scan,dispatch,http,dashboard").split(",")))
     default_results = "results-quick.md" if quick else "results.md"
     out = Path(os.environ.get("RESULTS", Path(__file__).parent / default_results))
     started = time.monotonic()
@@ -43,15 +45,30 @@ def main() -> None:
     }
 
     print(f"bench: {n:,} active pregnancies, {rounds} rounds, database {common.database_name()}")
-    common.recreate_database()
+    reuse = os.environ.get("REUSE_SEED") == "1"
+    if not reuse:
+        common.recreate_database()
     common.setup_django()
     from django.utils import timezone
 
     today = timezone.localdate()
     t = time.monotonic()
-    common.seed_registry(n, today=today)
-    report["seed_s"] = time.monotonic() - t
-    print(f"seeded with COPY in {report['seed_s']:.0f} s")
+    villages = 0
+    if "dashboard" in only:
+        from bench import dashboard_bench
+
+        villages = dashboard_bench.VILLAGES_PER_DISTRICT
+    if reuse:
+        if "dashboard" in only:
+            raise SystemExit("REUSE_SEED: the dashboard section seeds its own year; leave it out")
+        common.check_seed(n)
+        seeded = None
+        report["seed_s"] = None
+        print("reusing the seeded database")
+    else:
+        seeded = common.seed_registry(n, today=today, villages_per_district=villages)
+        report["seed_s"] = time.monotonic() - t
+        print(f"seeded with COPY in {report['seed_s']:.0f} s")
 
     if "scan" in only:
         from bench import scan_bench
@@ -66,7 +83,10 @@ def main() -> None:
         from bench import dispatch_bench
 
         report["dispatch"] = dispatch_bench.run(
-            alerts=int(os.environ.get("ALERTS", 2_000 if quick else 10_000)), rounds=rounds
+            alerts=int(os.environ.get("ALERTS", 2_000 if quick else 10_000)),
+            rounds=rounds,
+            # Extra rows besides the deployed PUSH_BATCH_SIZE ("" for none).
+            batches=[int(b) for b in os.environ.get("DISPATCH_BATCHES", "32,500").split(",") if b],
         )
         print_dispatch(report["dispatch"])
         keep(report, out)
@@ -84,6 +104,12 @@ def main() -> None:
             visits=int(os.environ.get("URGENT_VISITS", 40 if quick else 120))
         )
         print_urgent(report["urgent"])
+    if "dashboard" in only:
+        # Seeded last, so the other sections run on the registry exactly as before.
+        report["dashboard_seed"] = dashboard_bench.seed(n, today=today, seeded=seeded)
+        print_dashboard_seed(report["dashboard_seed"])
+        report["dashboard"] = dashboard_bench.run(rounds=rounds, today=today)
+        report["dashboard_plans"] = dashboard_bench.explain(today)
 
     report["load_after"] = os.getloadavg()
     report["minutes"] = (time.monotonic() - started) / 60
@@ -112,10 +138,12 @@ def print_scan(rows: list[dict]) -> None:
 
 
 def print_dispatch(r: dict) -> None:
-    print(
-        f"dispatch {r['alerts']:,} alerts, {r['threads']} threads: bare {r['bare_rate']:.0f}/s,"
-        f" pipeline {r['ours_rate']:.0f}/s, ratio {r['ratio']:.2f}x"
-    )
+    for row in [r, *r.get("extra", [])]:
+        print(
+            f"dispatch {row['alerts']:,} alerts, {row['threads']} threads, batch {row['batch']}"
+            f"{' (deployed)' if row.get('deployed') else ''}: bare {row['bare_rate']:.0f}/s,"
+            f" pipeline {row['ours_rate']:.0f}/s, ratio {row['ratio']:.2f}x"
+        )
 
 
 def print_http(rows: list[dict]) -> None:
@@ -137,6 +165,13 @@ def print_urgent(r: dict) -> None:
         f" {r['p50_s'] * 1000:.0f} ms, p99 {r['p99_s'] * 1000:.0f} ms, max"
         f" {r['max_s'] * 1000:.0f} ms (under {r['load_clients']} registering clients,"
         f" {r['load_rps']:.1f} rps)"
+    )
+
+
+def print_dashboard_seed(s: dict) -> None:
+    print(
+        f"dashboard seed: {s['delivered']:,} delivered, {s['visits']:,} visits,"
+        f" {s['alerts']:,} alerts, {s['villages']} villages in {s['seconds']:.0f} s"
     )
 
 

@@ -89,9 +89,9 @@ def child(op: str, today: date) -> dict:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "INSERT INTO notifications_alert (id, pregnancy_id, recipient_id,"
-                    " milestone, edd, risk_band, urgent, status, created_at)"
+                    " milestone, edd, risk_band, urgent, status, created_at, action, late, note)"
                     " SELECT gen_random_uuid(), o.id, o.doctor_id, o.milestone, o.edd,"
-                    f" o.risk_band, false, 'pending', now() FROM ({sql}) AS o"
+                    f" o.risk_band, false, 'pending', now(), '', false, '' FROM ({sql}) AS o"
                     " ON CONFLICT DO NOTHING",
                     params,
                 )
@@ -182,9 +182,9 @@ def add_history(n: int, *, today: date) -> int:
         cursor.execute(
             f"""
             INSERT INTO {a} (id, pregnancy_id, milestone, recipient_id, edd, risk_band,
-                             urgent, status, created_at, sent_at)
+                             urgent, status, created_at, sent_at, action, late, note)
             SELECT gen_random_uuid(), p.id, r.milestone, u.id, p.edd, p.risk_band,
-                   r.urgent, 'sent', now(), now()
+                   r.urgent, 'sent', now(), now(), '', false, ''
             FROM {p} p JOIN {r} r ON true
             JOIN {u} u ON u.facility_id = p.facility_id AND u.role = 'doctor'
             WHERE p.status = 'delivered'

@@ -26,6 +26,11 @@ def declared() -> list[Periodic]:
             "notifications.tasks.scan_due_alerts",
             settings.ALERT_SCAN_INTERVAL_SECONDS,
         ),
+        Periodic(
+            "count the dashboard's figures ahead",
+            "jsc.dashboard.tasks.refresh_dashboard",
+            settings.DASHBOARD_REFRESH_SECONDS,
+        ),
     ]
 
 

@@ -333,6 +333,9 @@ if not re.fullmatch(r"[0-9]{2}\.[0-9]{2}", REGENCY_CODE):
     raise ImproperlyConfigured(f"REGENCY_CODE must look like 35.09, not {REGENCY_CODE!r}")
 
 ALERT_SCAN_INTERVAL_SECONDS = env_int("ALERT_SCAN_INTERVAL_SECONDS", 900)
+# How often beat counts the dashboard's PWS KIA indicators again: the figures are at
+# most this old, plus the time a count takes (docs/dashboard.md, "Speed").
+DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 600)
 ESCALATION_HOURS = env_int("ESCALATION_HOURS", 24)
 # An unacknowledged danger_sign alert (an urgent visit) goes to the health office sooner.
 DANGER_SIGN_ESCALATION_HOURS = env_int("DANGER_SIGN_ESCALATION_HOURS", 2)

@@ -8,6 +8,11 @@
 3. Send through the back end, outside any transaction, then settle every delivery and
    write one DeliveryAttempt per call.
 
+A run does 2 and 3 in two lanes that share the back end's send threads, each holding
+half a batch: one lane's pushes are in flight while the other settles and claims (on
+PostgreSQL one statement, notifications/claims.py). The run never holds more than one
+batch claimed.
+
 A worker killed between the send and the settle leaves rows ``sending``; after
 ``CLAIM_LEASE`` (a minute: a live claim renews it with a heartbeat, notifications/lease.py)
 they are retried. That window, at most one small batch, is the one place a push could
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -28,7 +34,8 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from notifications.backends import get_backend
-from notifications.lease import CLAIM_LEASE, Claim, heartbeat
+from notifications.claims import settle_and_claim
+from notifications.lease import CLAIM_LEASE, Claim, HeldClaims, heartbeat
 from notifications.models import (
     Alert,
     AlertRule,
@@ -46,6 +53,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_RETRY_SECONDS = 30
+# Deliveries planned at once above which the table's statistics are refreshed.
+ANALYZE_AFTER = 500
 CREDENTIAL_PAUSE = timedelta(seconds=getattr(settings, "PUSH_CREDENTIAL_PAUSE_SECONDS", 300))
 
 
@@ -89,6 +98,13 @@ def plan_deliveries(*, now: datetime) -> int:
         for alert_id, device_id in pairs
     ]
     Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    if len(rows) >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Thousands of deliveries due at once (the daily scan's): autovacuum looks at a
+        # table only once a tenth of it has changed, and until then the claim is planned
+        # as if none were due, checking every due row's device and alert before its
+        # LIMIT (about 5 ms a claim for 1,200 rows; bench/notes.md, "Dispatch").
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Delivery._meta.db_table)}")
     # A recipient with no device still has the alert in the inbox. Asked of the
     # recipient's devices, not of the alert's deliveries: an alert another scan has
     # just committed has no delivery yet, and must stay pending for its planner.
@@ -116,6 +132,10 @@ def reap_stale_claims(*, now: datetime) -> int:
 
 
 def claim(*, now: datetime, limit: int) -> list[Delivery]:
+    if connection.vendor == "postgresql":
+        return settle_and_claim(
+            [], [], backend="", held_at=None, now=now, claim_at=now, limit=limit
+        )
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -136,9 +156,18 @@ def claim(*, now: datetime, limit: int) -> list[Delivery]:
     return list(Delivery.objects.filter(id__in=ids).select_related("alert", "device"))
 
 
+SETTLED_FIELDS = ["status", "attempts", "next_attempt_at", "sent_at", "message_id"]
+
+
 def _settle(
-    deliveries: dict[int, Delivery], results: list[PushResult], backend: PushBackend
-) -> DispatchReport:
+    deliveries: dict[int, Delivery],
+    results: list[PushResult],
+    backend: PushBackend,
+    *,
+    then_claim: int = 0,
+) -> tuple[DispatchReport, dict[int, Delivery]]:
+    """Record each result, and with ``then_claim`` claim that many deliveries next in
+    the same transaction (one commit per batch; notifications/claims.py)."""
     now = timezone.now()
     report = DispatchReport()
     attempts, dead_devices = [], set()
@@ -181,21 +210,50 @@ def _settle(
                 retry_after_seconds=result.retry_after,
             )
         )
-    with transaction.atomic():
-        DeliveryAttempt.objects.bulk_create(attempts)
-        # Only rows this run still holds: had a claim outlived its lease and been taken
-        # over, the other run's bookkeeping stands.
-        ours = set(
-            Delivery.objects.select_for_update()
-            .filter(
-                id__in=deliveries.keys(),
-                status=DeliveryStatus.SENDING,
-                claimed_at=next(iter(deliveries.values())).claimed_at,
-            )
-            .values_list("id", flat=True)
+    held_at = next(iter(deliveries.values())).claimed_at
+    # An alert may now have no device left to reach: settle_alerts must see the rows
+    # just written, in the same transaction. Only failures and dead tokens end a
+    # delivery without a push, so a batch of sends and retries needs no more than the
+    # one statement.
+    final = any(
+        d.status in (DeliveryStatus.FAILED, DeliveryStatus.DEAD_TOKEN) for d in deliveries.values()
+    )
+    postgresql = connection.vendor == "postgresql"
+    if postgresql and not final:
+        claimed = settle_and_claim(
+            list(deliveries.values()),
+            attempts,
+            backend=backend.name,
+            held_at=held_at,
+            now=now,
+            claim_at=timezone.now(),
+            limit=then_claim,
         )
-        _save_settled([d for d in deliveries.values() if d.id in ours])
+        return report, {d.id: d for d in claimed}
+    with transaction.atomic():
         alert_ids = {d.alert_id for d in deliveries.values()}
+        if postgresql:
+            settle_and_claim(
+                list(deliveries.values()),
+                attempts,
+                backend=backend.name,
+                held_at=held_at,
+                now=now,
+                claim_at=now,
+                limit=0,
+            )
+        else:
+            DeliveryAttempt.objects.bulk_create(attempts)
+            # Only rows this run still holds: had a claim outlived its lease and been
+            # taken over, the other run's bookkeeping stands.
+            ours = set(
+                Delivery.objects.select_for_update()
+                .filter(id__in=deliveries.keys(), status=DeliveryStatus.SENDING, claimed_at=held_at)
+                .values_list("id", flat=True)
+            )
+            Delivery.objects.bulk_update(
+                [d for d in deliveries.values() if d.id in ours], SETTLED_FIELDS
+            )
         if dead_devices:
             Device.objects.filter(id__in=dead_devices).update(active=False)
             # The device's other queued pushes would fail the same way.
@@ -203,44 +261,8 @@ def _settle(
             alert_ids |= set(others.values_list("alert_id", flat=True))
             others.update(status=DeliveryStatus.DEAD_TOKEN)
         settle_alerts(alert_ids, now=now)
-    return report
-
-
-SETTLED_FIELDS = ["status", "attempts", "next_attempt_at", "sent_at", "message_id"]
-
-
-def _save_settled(rows: list[Delivery]) -> None:
-    """Write each delivery's outcome in one statement.
-
-    Django's ``bulk_update`` builds a CASE of 500 branches per field and took most of a
-    dispatch's time (bench/results.md); on PostgreSQL one UPDATE ... FROM (VALUES ...)
-    does the same work.
-    """
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        Delivery.objects.bulk_update(rows, SETTLED_FIELDS)
-        return
-    values = ", ".join(
-        [
-            "(CAST(%s AS bigint), %s, CAST(%s AS integer), CAST(%s AS timestamptz),"
-            " CAST(%s AS timestamptz), %s)"
-        ]
-        * len(rows)
-    )
-    params = []
-    for d in rows:
-        params += [d.id, d.status, d.attempts, d.next_attempt_at, d.sent_at, d.message_id]
-    table = connection.ops.quote_name(Delivery._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS d SET status = v.status, attempts = v.attempts,"
-            " next_attempt_at = v.next_attempt_at, sent_at = v.sent_at,"
-            " message_id = v.message_id"
-            f" FROM (VALUES {values}) AS v (id, status, attempts, next_attempt_at,"
-            " sent_at, message_id) WHERE d.id = v.id",
-            params,
-        )
+        claimed = claim(now=timezone.now(), limit=then_claim) if then_claim else []
+    return report, {d.id: d for d in claimed}
 
 
 def _release(
@@ -298,10 +320,23 @@ def _messages(deliveries: dict[int, Delivery], offsets: dict[str, int]):
     ]
 
 
+# Claims a run works on at once (on PostgreSQL, outside a transaction). While one lane
+# claims or settles, the other's pushes are in flight on the back end's shared send
+# threads, so the threads do not idle through the bookkeeping (bench/notes.md,
+# "Dispatch"). The lanes split the batch size between them: a run still holds at most
+# PUSH_BATCH_SIZE deliveries claimed and unsettled, the bound on pushes a killed worker
+# repeats (docs/alerts-reliability.md).
+LANES = 2
+
+
 def dispatch_due(
     *, backend: PushBackend | None = None, batch_size: int | None = None, max_batches: int = 100
 ) -> DispatchReport:
-    """Send every delivery that is due, a batch at a time; safe to run concurrently."""
+    """Send every delivery that is due, a batch at a time; safe to run concurrently.
+
+    At most ``max_batches`` batches of ``batch_size`` (with lanes, each batch is claimed
+    as one smaller claim per lane); with work possibly left, ``report.more`` is set.
+    """
     report = DispatchReport()
     if backend is None:
         try:
@@ -314,53 +349,147 @@ def dispatch_due(
     reap_stale_claims(now=now)
     plan_deliveries(now=now)
     offsets = dict(AlertRule.objects.values_list("milestone", "offset_days"))
-    for batch in range(max_batches + 1):
-        if batch == max_batches:
-            report.more = True
-            break
-        deliveries = {d.id: d for d in claim(now=timezone.now(), limit=batch_size)}
-        if not deliveries:
-            break
-        held = Claim(deliveries.keys(), next(iter(deliveries.values())).claimed_at)
-        try:
-            with heartbeat(held):
-                results = backend.send(_messages(deliveries, offsets))
-        except CredentialError as exc:
-            _renewed(deliveries, held)
-            answered = {r.message.ref for r in exc.results}
-            unanswered = {k: v for k, v in deliveries.items() if k not in answered}
-            if unanswered:
-                _release(
-                    unanswered,
-                    delay=CREDENTIAL_PAUSE,
-                    backend=backend,
-                    error=exc.reason,
-                    outcome=PushOutcome.CREDENTIAL_PAUSE,
-                )
-            if exc.results:
-                _settle(
-                    {r.message.ref: deliveries[r.message.ref] for r in exc.results},
-                    exc.results,
-                    backend,
-                )
-            _credentials_rejected(report, backend.name, exc.reason)
-            break
-        except Exception as exc:
-            _renewed(deliveries, held)
-            _release(
-                deliveries,
-                delay=timedelta(seconds=BASE_RETRY_SECONDS),
-                backend=backend,
-                error=type(exc).__name__,
-                outcome=PushOutcome.ERROR,
-            )
-            raise
-        _renewed(deliveries, held)
-        for outcome, n in _settle(deliveries, results, backend).counts.items():
-            report.add(outcome, n)
+    # Lanes need connections of their own, which cannot see rows of a transaction
+    # still open on this one (a caller's atomic block, a test's); SQLite allows one
+    # writer at a time anyway. Those run one lane, here.
+    lanes = LANES if connection.vendor == "postgresql" and not connection.in_atomic_block else 1
+    lanes = min(lanes, batch_size)
+    sizes = [batch_size // lanes + (i < batch_size % lanes) for i in range(lanes)]
+    run = _Run(backend, offsets, claims_left=max_batches * lanes)
+    with heartbeat(run.held):
+        if lanes == 1:
+            run.lane_here(sizes[0])
+        else:
+            threads = [
+                threading.Thread(target=run.lane_thread, args=(size,), name=f"dispatch-{i}")
+                for i, size in enumerate(sizes)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    if run.error is not None:
+        raise run.error
+    if run.sent_a_batch and run.credential_error is None:
         _set_health(backend.name, ok=True)
+    for outcome, n in run.report.counts.items():
+        report.add(outcome, n)
+    report.more = run.more
+    if run.credential_error is not None:
+        return _credentials_rejected(report, backend.name, run.credential_error)
     report.next_retry_in = _next_retry_in()
     return report
+
+
+class _Run:
+    """What the lanes of one dispatch run share: the claims left, the claims held (for
+    the heartbeat), the counts, and the first failure, which stops every lane."""
+
+    def __init__(self, backend: PushBackend, offsets: dict[str, int], *, claims_left: int):
+        self.backend = backend
+        self.offsets = offsets
+        self.held = HeldClaims()
+        self.report = DispatchReport()
+        self.more = False
+        self.sent_a_batch = False
+        self.credential_error: str | None = None
+        self.error: BaseException | None = None
+        self._claims_left = claims_left
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+
+    def _may_claim(self) -> bool:
+        with self._lock:
+            if self._stop.is_set():
+                return False
+            if self._claims_left == 0:
+                self.more = True
+                return False
+            self._claims_left -= 1
+            return True
+
+    def lane_here(self, size: int) -> None:
+        try:
+            self.lane(size)
+        except BaseException as exc:  # noqa: BLE001 (re-raised by dispatch_due)
+            with self._lock:
+                self.error = self.error or exc
+            self._stop.set()
+
+    def lane_thread(self, size: int) -> None:
+        try:
+            self.lane_here(size)
+        finally:
+            connection.close()
+
+    def lane(self, size: int) -> None:
+        """Claim, send, settle, until nothing is due, the run's claims are used up, or
+        another lane failed.
+
+        A batch's settle and the next claim share one transaction: on PostgreSQL each
+        commit waits for its WAL flush (several milliseconds on a busy disk), and one
+        commit per batch instead of two is most of the bookkeeping's cost. The claim
+        still comes after the settle, so the lane holds one claim at a time.
+        """
+        deliveries = {}
+        if self._may_claim():
+            deliveries = {d.id: d for d in claim(now=timezone.now(), limit=size)}
+        while deliveries:
+            held = self.held.hold(
+                Claim(deliveries.keys(), next(iter(deliveries.values())).claimed_at)
+            )
+            try:
+                results = self.backend.send(_messages(deliveries, self.offsets))
+            except CredentialError as exc:
+                self._stop.set()
+                self._settle_refused(deliveries, held, exc)
+                return
+            except Exception as exc:
+                self._stop.set()
+                self.held.release(held)
+                _renewed(deliveries, held)
+                _release(
+                    deliveries,
+                    delay=timedelta(seconds=BASE_RETRY_SECONDS),
+                    backend=self.backend,
+                    error=type(exc).__name__,
+                    outcome=PushOutcome.ERROR,
+                )
+                raise
+            self.held.release(held)
+            _renewed(deliveries, held)
+            report, deliveries = _settle(
+                deliveries, results, self.backend, then_claim=size if self._may_claim() else 0
+            )
+            counts = report.counts
+            with self._lock:
+                for outcome, n in counts.items():
+                    self.report.add(outcome, n)
+                self.sent_a_batch = True
+
+    def _settle_refused(
+        self, deliveries: dict[int, Delivery], held: Claim, exc: CredentialError
+    ) -> None:
+        self.held.release(held)
+        _renewed(deliveries, held)
+        answered = {r.message.ref for r in exc.results}
+        unanswered = {k: v for k, v in deliveries.items() if k not in answered}
+        if unanswered:
+            _release(
+                unanswered,
+                delay=CREDENTIAL_PAUSE,
+                backend=self.backend,
+                error=exc.reason,
+                outcome=PushOutcome.CREDENTIAL_PAUSE,
+            )
+        if exc.results:
+            _settle(
+                {r.message.ref: deliveries[r.message.ref] for r in exc.results},
+                exc.results,
+                self.backend,
+            )
+        with self._lock:
+            self.credential_error = self.credential_error or exc.reason
 
 
 def _renewed(deliveries: dict[int, Delivery], held: Claim) -> None:

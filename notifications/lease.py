@@ -46,10 +46,37 @@ class Claim:
             return renewed
 
 
+class HeldClaims:
+    """Every claim a dispatch run holds at the moment, renewed together by one heartbeat.
+
+    A run with several lanes (notifications/dispatch.py) holds a claim per lane; one
+    heartbeat thread per run renews them all, instead of a thread started per batch.
+    ``release`` waits for a renewal under way: once it returns, the claim's
+    ``claimed_at`` no longer moves, and the settle can name it.
+    """
+
+    def __init__(self) -> None:
+        self._claims: set[Claim] = set()
+        self._lock = threading.Lock()
+
+    def hold(self, claim: Claim) -> Claim:
+        with self._lock:
+            self._claims.add(claim)
+        return claim
+
+    def release(self, claim: Claim) -> None:
+        with self._lock:
+            self._claims.discard(claim)
+
+    def renew(self, *, now: datetime) -> int:
+        with self._lock:
+            return sum(claim.renew(now=now) for claim in self._claims)
+
+
 @contextmanager
-def heartbeat(claim: Claim, every: timedelta = HEARTBEAT) -> Iterator[Claim]:
-    """Renew `claim` every `every` while the body runs (in a thread of its own, with a
-    database connection of its own)."""
+def heartbeat(claim: Claim | HeldClaims, every: timedelta = HEARTBEAT) -> Iterator[Claim]:
+    """Renew `claim` (or every claim held) every `every` while the body runs (in a thread
+    of its own, with a database connection of its own)."""
     stop = threading.Event()
 
     def beat() -> None:

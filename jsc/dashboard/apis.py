@@ -13,12 +13,17 @@ from jsc.dashboard import params as p
 from jsc.dashboard.csv_export import CsvRenderer, high_risk_csv
 from jsc.dashboard.permissions import DashboardAccess
 from jsc.dashboard.selectors.alerts import alert_response
-from jsc.dashboard.selectors.high_risk import expected_deliveries, high_risk_due
+from jsc.dashboard.selectors.high_risk import (
+    expected_deliveries,
+    high_risk_queryset,
+    high_risk_rows,
+)
 from jsc.dashboard.selectors.pws import pws_kia
 from jsc.dashboard.selectors.summary import dashboard_summary
 from jsc.dashboard.selectors.unmatched import unmatched_villages
 from jsc.dashboard.services import targets_answer, targets_save, year_checked
 from jsc.dashboard.services_places import mother_villages_match
+from jsc.pagination import Pagination
 from jsc.params import reject_unknown
 from pregnancies.audit import audit_list
 
@@ -77,6 +82,7 @@ class TargetsApi(DashboardApi):
 
 class HighRiskApi(DashboardApi):
     allowed = ("due_within_days", "district", "facility")
+    extra_query_params = allowed  # read by the paginator's check of unknown parameters
     renderer_classes = [JSONRenderer, CsvRenderer]
 
     @extend_schema(
@@ -84,18 +90,28 @@ class HighRiskApi(DashboardApi):
             _param("due_within_days", OpenApiTypes.INT, "0-308; 14 when not given."),
             DISTRICT,
             _param("facility", description="A facility's id or code."),
-            _param("format", description="csv for a CSV file."),
+            _param("format", description="csv for a CSV file (the whole list, not a page)."),
+            _param("page", OpenApiTypes.INT, "1, 2, ..."),
+            _param("page_size", OpenApiTypes.INT, "1-500; 50 when not given."),
         ],
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): str},
     )
     def get(self, request):
         q = request.query_params
-        rows = high_risk_due(
+        pregnancies = high_risk_queryset(
             today=self.today,
             due_within_days=p.due_within_param(q),
             district=p.district_param(q),
             facility=p.facility_param(q),
         )
+        if request.accepted_renderer.format == "csv":
+            # The file holds the whole list; the JSON answer one page of it.
+            rows = high_risk_rows(pregnancies, today=self.today)
+        else:
+            paginator = Pagination()
+            rows = high_risk_rows(
+                paginator.paginate_queryset(pregnancies, request, view=self), today=self.today
+            )
         # Names and phones were shown: one audit row per pregnancy, in one INSERT.
         audit_list(user=request.user, pregnancy_ids=[r["pregnancy"] for r in rows])
         if request.accepted_renderer.format == "csv":
@@ -105,7 +121,7 @@ class HighRiskApi(DashboardApi):
                     "Content-Disposition": f'attachment; filename="high-risk-{self.today}.csv"'
                 },
             )
-        return Response({"results": rows, "next": None, "count": len(rows)})
+        return paginator.get_paginated_response(rows)
 
 
 class AlertResponseApi(DashboardApi):

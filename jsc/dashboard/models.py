@@ -55,3 +55,42 @@ class VillagePopulation(models.Model):
 
     def __str__(self) -> str:
         return f"Population of village {self.village_id} in {self.target_year_id}"
+
+
+class Refresh(models.Model):
+    """When a precomputed part of the dashboard was last worked out, and over which
+    months (docs/dashboard.md, "Speed"). One row per part, locked while it is redone."""
+
+    PWS_KIA = "pws_kia"
+    SUMMARY = "summary"
+
+    name = models.CharField(max_length=32, unique=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    first_month = models.DateField(null=True, blank=True)
+    last_month = models.DateField(null=True, blank=True)
+    seconds = models.FloatField(default=0)
+    # The overview's counts per district (jsc/dashboard/selectors/summary.py), as counted.
+    figures = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Refresh of {self.name}"
+
+
+class PwsCount(models.Model):
+    """How many pregnancies reached a PWS KIA indicator in one month, in one district
+    and village (none while the mother's village is not matched), as of the last
+    refresh. Derived data: the refresh replaces every row."""
+
+    month = models.DateField()  # its first day
+    indicator = models.CharField(max_length=16)
+    district = models.ForeignKey("people.District", on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(
+        "people.Village", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["district", "month"], name="pws_count_district_month")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.month:%Y-%m}: {self.count}"

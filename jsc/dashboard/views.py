@@ -77,7 +77,15 @@ def overview(request, today):
     return render(
         request,
         "dashboard/overview.html",
-        {"s": summary, "year": year, "this": this, "last": last, "chart": chart, "nav": "overview"},
+        {
+            "s": summary,
+            "refresh_minutes": summary["refreshed_every_seconds"] // 60,
+            "year": year,
+            "this": this,
+            "last": last,
+            "chart": chart,
+            "nav": "overview",
+        },
     )
 
 
@@ -148,6 +156,7 @@ def pws(request, today):
         "dashboard/pws.html",
         {
             "data": data,
+            "refresh_minutes": data["refreshed_every_seconds"] // 60,
             "rows": rows,
             "year": year,
             "month": month,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import os
 import threading
 import time
 import warnings
@@ -85,11 +86,14 @@ class FirebaseBackend:
     An existing firebase_admin App named `app_name` is reused as it is: one backend per process,
     built from settings. Tests pass a fresh `app_name` per server and call `close()`.
 
-    `max_workers` bounds the threads (and so the requests in flight) of one `send` call. Keep it
-    at 10 or less with a custom endpoint: firebase-admin gives fcm.googleapis.com a pool of 100
-    connections but any other host requests' default of 10, beyond which urllib3 discards
-    connections with a warning. `timeout` (seconds) applies to each HTTP call, the OAuth one
-    included; firebase-admin's own default is 120 s, long for a Celery task.
+    `max_workers` bounds the threads (and so the requests in flight) of the backend: every `send`
+    call, including calls made at once from several threads, shares one pool of that many
+    threads, kept for the backend's life (a new pool per call would start and stop
+    `max_workers` threads for every small batch). Keep it at 10 or less with a custom
+    endpoint: firebase-admin gives fcm.googleapis.com a pool of 100 connections but any other
+    host requests' default of 10, beyond which urllib3 discards connections with a warning.
+    `timeout` (seconds) applies to each HTTP call, the OAuth one included; firebase-admin's
+    own default is 120 s, long for a Celery task.
     """
 
     name = "fcm"
@@ -121,11 +125,29 @@ class FirebaseBackend:
         self._auth_request = google.auth.transport.requests.Request()
         self._token_request = functools.partial(self._auth_request, timeout=timeout)
         self._token_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
+        self._pool_lock = threading.Lock()
 
     def close(self) -> None:
-        """Delete the firebase_admin App (its HTTP sessions with it)."""
+        """Stop the send threads; delete the firebase_admin App (its HTTP sessions with it)."""
+        with self._pool_lock:
+            if self._pool is not None and self._pool_pid == os.getpid():
+                self._pool.shutdown(wait=True)
+            self._pool = None
         self._auth_request.session.close()
         firebase_admin.delete_app(self.app)
+
+    def _send_pool(self) -> ThreadPoolExecutor:
+        # Threads do not survive a fork: a Celery pool process that inherited the backend
+        # from its parent starts a pool of its own.
+        with self._pool_lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self.max_workers, thread_name_prefix="fcm-send"
+                )
+                self._pool_pid = os.getpid()
+            return self._pool
 
     def send(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         results: list[PushResult | _CredentialFailure | None] = [
@@ -135,24 +157,22 @@ class FirebaseBackend:
         if todo:
             self._ensure_token()
             fcm_messages = _build_messages([messages[i] for i in todo])
-            # Bounded concurrency: our own pool of max_workers threads, each sending one message
-            # with the public `messaging.send`. `send_each` would start one thread per message
-            # (its pool is `max_workers=len(messages)`), and feeding it chunks of max_workers
-            # would make each chunk wait for its slowest message: one token stuck in the
-            # library's ~7 s internal retry would idle the other threads. Here a free thread
-            # always takes the next message, and a credential failure stops the rest at once.
+            # Bounded concurrency: the backend's pool of max_workers threads, each sending one
+            # message with the public `messaging.send`. `send_each` would start one thread per
+            # message (its pool is `max_workers=len(messages)`), and feeding it chunks of
+            # max_workers would make each chunk wait for its slowest message: one token stuck in
+            # the library's ~7 s internal retry would idle the other threads. Here a free thread
+            # always takes the next message (of this call or of one made at once from another
+            # thread), and a credential failure stops the rest of this call at once.
             stop = threading.Event()
             deadline = time.monotonic() + self.send_budget
-            with ThreadPoolExecutor(
-                max_workers=min(self.max_workers, len(todo)), thread_name_prefix="fcm-send"
-            ) as pool:
-                sent = pool.map(
-                    functools.partial(self._send_one, stop=stop, deadline=deadline),
-                    [messages[i] for i in todo],
-                    fcm_messages,
-                )
-                for i, result in zip(todo, sent, strict=True):
-                    results[i] = result
+            sent = self._send_pool().map(
+                functools.partial(self._send_one, stop=stop, deadline=deadline),
+                [messages[i] for i in todo],
+                fcm_messages,
+            )
+            for i, result in zip(todo, sent, strict=True):
+                results[i] = result
         return _finish(messages, results)
 
     def _ensure_token(self) -> None:

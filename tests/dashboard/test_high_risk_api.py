@@ -98,3 +98,31 @@ def test_each_listed_pregnancy_is_audited_as_read_by_the_officer(api, dewi, data
     assert sorted(map(str, listed.values_list("pregnancy_id", flat=True))) == sorted(
         [str(data.i.pk), str(data.h.pk)]
     )
+
+
+def test_the_json_answer_pages_and_audits_only_the_rows_it_sends(api, dewi, data):
+    from pregnancies.models import AuditEntry
+
+    first = api(dewi).get(URL, {"due_within_days": 120, "page_size": 3}).json()
+    second = api(dewi).get(URL, {"due_within_days": 120, "page_size": 3, "page": 2}).json()
+
+    assert (first["count"], len(first["results"]), first["previous"]) == (4, 3, None)
+    assert first["next"] is not None and second["next"] is None
+    assert len(second["results"]) == 1
+    shown = [r["pregnancy"] for r in first["results"] + second["results"]]
+    assert len(set(shown)) == 4
+    audited = AuditEntry.objects.filter(user=dewi, action="list")
+    assert sorted(map(str, audited.values_list("pregnancy_id", flat=True))) == sorted(shown)
+
+
+def test_a_page_size_over_500_answers_400_naming_it(api, dewi, data):
+    response = api(dewi).get(URL, {"page_size": 501})
+
+    assert response.status_code == 400
+    assert "page_size" in response.json()
+
+
+def test_the_csv_file_holds_the_whole_list_whatever_the_page_size(api, dewi, data):
+    response = api(dewi).get(URL, {"due_within_days": 120, "format": "csv"})
+
+    assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) == 4

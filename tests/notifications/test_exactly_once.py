@@ -95,20 +95,32 @@ def test_a_dispatch_that_fails_half_way_and_is_retried_pushes_each_once(
     many_owed, fake_fcm, fcm_backend
 ):
     class DiesOnSecondBatch:
+        """The second batch's send raises; with two lanes the first may be in flight
+        meanwhile, and is settled as sent."""
+
         name = "fcm"
         calls = 0
+        sent = 0
+        lock = threading.Lock()
 
         def send(self, messages):
-            self.calls += 1
-            if self.calls == 2:
-                raise ConnectionError("worker lost its network half-way")
-            return fcm_backend.send(messages)
+            with self.lock:
+                self.calls += 1
+                if self.calls == 2:
+                    raise ConnectionError("worker lost its network half-way")
+            results = fcm_backend.send(messages)
+            with self.lock:
+                self.sent += len(messages)
+            return results
 
     scan(today=timezone.localdate(), now=timezone.now())
+    dies = DiesOnSecondBatch()
     with pytest.raises(ConnectionError):
-        dispatch_due(backend=DiesOnSecondBatch(), batch_size=5)
+        dispatch_due(backend=dies, batch_size=5)
     sent_before_failure = len(fake_fcm.requests)
-    assert sent_before_failure == 5
+    assert 0 < sent_before_failure == dies.sent <= 5
+    assert Delivery.objects.filter(status="sent").count() == sent_before_failure
+    assert not Delivery.objects.filter(status="sending").exists()  # the failed batch is given back
 
     # What Celery's autoretry does next: the same task again, once its delay has passed.
     Delivery.objects.filter(status="retry").update(next_attempt_at=timezone.now())

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, UUIDField
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, UUIDField
 from django.db.models.functions import Coalesce
 
 from jsc.dashboard import rules
 from jsc.people.models import Facility
-from notifications.models import AlertStatus
-from pregnancies.models import Pregnancy, PregnancyStatus, Referral, ReferralKind, RiskBand
+from notifications.models import Alert, AlertStatus
+from pregnancies.models import (
+    Pregnancy,
+    PregnancyStatus,
+    Referral,
+    ReferralKind,
+    RiskBand,
+    Visit,
+)
 
 HIGH_BANDS = (RiskBand.HIGH, RiskBand.VERY_HIGH)
 
@@ -21,9 +28,25 @@ def birth_plan(band: str) -> dict:
     return {key: str(plan[key]) for key in ("place", "attendant", "referral")}
 
 
-def high_risk_due(*, today: date, due_within_days: int, district=None, facility=None) -> list[dict]:
+def high_risk_queryset(*, today: date, due_within_days: int, district=None, facility=None):
     """Active high and very high risk pregnancies with an EDD up to N days ahead (overdue
-    ones included: they are the most urgent), soonest first. One query."""
+    ones included: they are the most urgent), soonest first.
+
+    The last visit and the open alerts are subqueries, not a GROUP BY over joined visits
+    and alerts: PostgreSQL then works them out only for the rows of the page asked for
+    (docs/dashboard.md, "Speed").
+    """
+    last_visit = Visit.objects.filter(pregnancy=OuterRef("pk")).order_by("-date").values("date")[:1]
+    open_alerts = (
+        Alert.objects.filter(
+            pregnancy=OuterRef("pk"), acknowledged_at__isnull=True, escalated_from__isnull=True
+        )
+        .exclude(status=AlertStatus.CANCELLED)
+        .order_by()
+        .values("pregnancy")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     pregnancies = (
         Pregnancy.objects.filter(
             status=PregnancyStatus.ACTIVE,
@@ -32,16 +55,8 @@ def high_risk_due(*, today: date, due_within_days: int, district=None, facility=
         )
         .select_related("mother__village_place__district", "facility__district", "doctor")
         .annotate(
-            last_visit=Max("visits__date"),
-            unacknowledged_alerts=Count(
-                "alerts",
-                filter=Q(
-                    alerts__acknowledged_at__isnull=True,
-                    alerts__escalated_from__isnull=True,
-                )
-                & ~Q(alerts__status=AlertStatus.CANCELLED),
-                distinct=True,
-            ),
+            last_visit=Subquery(last_visit),
+            unacknowledged_alerts=Coalesce(Subquery(open_alerts), 0),
         )
         .order_by("edd", "id")
     )
@@ -55,6 +70,11 @@ def high_risk_due(*, today: date, due_within_days: int, district=None, facility=
         # their births too (docs/pregnancies.md, "Referrals").
         referred_here = Referral.objects.filter(pregnancy=OuterRef("pk"), to_facility=facility)
         pregnancies = pregnancies.filter(Q(facility=facility) | Exists(referred_here))
+    return pregnancies
+
+
+def high_risk_rows(pregnancies, *, today: date) -> list[dict]:
+    """The list's rows for pregnancies of ``high_risk_queryset`` (a page, or all)."""
     rows = []
     for p in pregnancies:
         village = p.mother.village_place
@@ -86,6 +106,14 @@ def high_risk_due(*, today: date, due_within_days: int, district=None, facility=
             }
         )
     return rows
+
+
+def high_risk_due(*, today: date, due_within_days: int, district=None, facility=None) -> list[dict]:
+    """Every row of the list (the CSV file and the web page). One query."""
+    pregnancies = high_risk_queryset(
+        today=today, due_within_days=due_within_days, district=district, facility=facility
+    )
+    return high_risk_rows(pregnancies, today=today)
 
 
 def expected_deliveries(*, today: date, weeks: int = rules.EXPECTED_DELIVERY_WEEKS) -> dict:

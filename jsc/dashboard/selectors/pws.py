@@ -13,11 +13,12 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from jsc.dashboard import rules
 from jsc.dashboard.models import TargetYear, VillagePopulation
+from jsc.dashboard.selectors.precomputed import freshness, precomputed_events
 from jsc.dashboard.selectors.sql import days_between, latest_of, year_month
 from jsc.people.models import District, Facility, User, Village
 from pregnancies.models import Mother, Outcome, OutcomeKind, Pregnancy, Visit
@@ -79,8 +80,19 @@ def _pct(count: int, base: int | None) -> float | None:
     return round(count * 100 / base, 1)
 
 
-def _visit_events(*, start: date, end: date, district_id: int | None) -> list[tuple]:
-    """(area id, indicator, 'YYYY-MM', count) for first contacts, K4 and K6.
+# How events are grouped: by district (the regency's PWS), by village of one district,
+# or by district and village together (the precomputed counts, docs/dashboard.md, "Speed").
+BY_DISTRICT, BY_VILLAGE, BY_BOTH = "district", "village", "both"
+
+
+def _level(district_id: int | None, by: str | None) -> str:
+    return by or (BY_DISTRICT if district_id is None else BY_VILLAGE)
+
+
+def _visit_events(
+    *, start: date, end: date, district_id: int | None, by: str | None = None
+) -> list[tuple]:
+    """(area id, village id, indicator, 'YYYY-MM', count) for first contacts, K4 and K6.
 
     Each visit gets its trimester from its gestational age and its place in that
     trimester (and among the doctor's visits of that trimester); per pregnancy, the
@@ -101,14 +113,15 @@ def _visit_events(*, start: date, end: date, district_id: int | None) -> list[tu
         [f"t{t}_{n}" for t, n in rules.K6_SCHEDULE.items()]
         + [f"doc{t}" for t in rules.K6_DOCTOR_TRIMESTERS]
     )
-    if district_id is None:
-        area = "COALESCE(vl.district_id, f.district_id)"
-        where_area = ""
-        params_area: list = []
-    else:
+    level = _level(district_id, by)
+    area, village = "COALESCE(vl.district_id, f.district_id)", "NULL::integer"
+    if level == BY_VILLAGE:
         area = "vl.id"
-        where_area = "AND vl.district_id = %s"
-        params_area = [district_id]
+    elif level == BY_BOTH:
+        village = "vl.id"
+    where_area, params_area = "", []
+    if district_id is not None:
+        where_area, params_area = "AND vl.district_id = %s", [district_id]
     tables = {
         "visit": Visit._meta.db_table,
         "pregnancy": Pregnancy._meta.db_table,
@@ -141,7 +154,7 @@ def _visit_events(*, start: date, end: date, district_id: int | None) -> list[tu
                {doctor}
         FROM r GROUP BY pid
     ), x AS (
-        SELECT {area} AS area, per.first_d, per.first_ga,
+        SELECT {area} AS area, {village} AS village, per.first_d, per.first_ga,
                {k4} AS k4_d, {k6} AS k6_d
         FROM per
         JOIN {tables["pregnancy"]} p ON p.id = per.pid
@@ -150,14 +163,14 @@ def _visit_events(*, start: date, end: date, district_id: int | None) -> list[tu
         LEFT JOIN {tables["village"]} vl ON vl.id = m.village_place_id
         WHERE 1 = 1 {where_area}
     ), e AS (
-        SELECT area, 'k1_akses' AS ind, first_d AS d FROM x
-        UNION ALL SELECT area, 'k1_murni', first_d FROM x WHERE first_ga <= {t1}
-        UNION ALL SELECT area, 'k4', k4_d FROM x
-        UNION ALL SELECT area, 'k6', k6_d FROM x
+        SELECT area, village, 'k1_akses' AS ind, first_d AS d FROM x
+        UNION ALL SELECT area, village, 'k1_murni', first_d FROM x WHERE first_ga <= {t1}
+        UNION ALL SELECT area, village, 'k4', k4_d FROM x
+        UNION ALL SELECT area, village, 'k6', k6_d FROM x
     )
-    SELECT area, ind, {year_month("d")} AS ym, COUNT(*)
+    SELECT area, village, ind, {year_month("d")} AS ym, COUNT(*)
     FROM e WHERE area IS NOT NULL AND d BETWEEN %s AND %s
-    GROUP BY area, ind, {year_month("d")}
+    GROUP BY area, village, ind, {year_month("d")}
     """
     # A visit lies between the start of its pregnancy (EDD - 280 days) and a few weeks
     # past the EDD, so only pregnancies with an EDD near the window can count.
@@ -168,15 +181,27 @@ def _visit_events(*, start: date, end: date, district_id: int | None) -> list[tu
         return cursor.fetchall()
 
 
-def _orm_events(*, start: date, end: date, district_id: int | None) -> list[tuple]:
-    """(area id, indicator, 'YYYY-MM', count) for deliveries (Pn) and high risk detected."""
-    if district_id is None:
-        area_of = lambda prefix: Coalesce(  # noqa: E731
+def _orm_events(
+    *, start: date, end: date, district_id: int | None, by: str | None = None
+) -> list[tuple]:
+    """(area id, village id, indicator, 'YYYY-MM', count) for deliveries (Pn) and high
+    risk detected."""
+    level = _level(district_id, by)
+
+    def area_of(prefix: str):
+        if level == BY_VILLAGE:
+            return F(f"{prefix}mother__village_place_id")
+        return Coalesce(
             F(f"{prefix}mother__village_place__district_id"), F(f"{prefix}facility__district_id")
         )
-        narrow: dict = {}
-    else:
-        area_of = lambda prefix: F(f"{prefix}mother__village_place_id")  # noqa: E731
+
+    def village_of(prefix: str):
+        if level == BY_BOTH:
+            return F(f"{prefix}mother__village_place_id")
+        return Value(None, output_field=IntegerField())
+
+    narrow: dict = {}
+    if district_id is not None:
         narrow = {"mother__village_place__district_id": district_id}
     deliveries = (
         Outcome.objects.filter(
@@ -184,10 +209,12 @@ def _orm_events(*, start: date, end: date, district_id: int | None) -> list[tupl
             date__range=(start, end),
             **{f"pregnancy__{k}": v for k, v in narrow.items()},
         )
-        .annotate(area=area_of("pregnancy__"), month=TruncMonth("date"))
-        .values("area", "month")
+        .annotate(
+            area=area_of("pregnancy__"), village=village_of("pregnancy__"), month=TruncMonth("date")
+        )
+        .values("area", "village", "month")
         .annotate(n=Count("pk"))
-        .values_list("area", "month", "n")
+        .values_list("area", "village", "month", "n")
     )
     # High risk detected: a high or very high band pregnancy, counted on its first contact
     # (the first visit, or the registration when no visit is recorded yet).
@@ -198,16 +225,25 @@ def _orm_events(*, start: date, end: date, district_id: int | None) -> list[tupl
         .annotate(
             detected=Coalesce(Subquery(first_visit), TruncDate("created_at")),
             area=area_of(""),
+            village=village_of(""),
         )
         .filter(detected__range=(start, end))
         .annotate(month=TruncMonth("detected"))
-        .values("area", "month")
+        .values("area", "village", "month")
         .annotate(n=Count("pk"))
-        .values_list("area", "month", "n")
+        .values_list("area", "village", "month", "n")
     )
-    rows = [(a, "pn", f"{m:%Y-%m}", n) for a, m, n in deliveries if a is not None]
-    rows += [(a, "risk_detected", f"{m:%Y-%m}", n) for a, m, n in risky if a is not None]
+    rows = [(a, v, "pn", f"{m:%Y-%m}", n) for a, v, m, n in deliveries if a is not None]
+    rows += [(a, v, "risk_detected", f"{m:%Y-%m}", n) for a, v, m, n in risky if a is not None]
     return rows
+
+
+def pws_events(*, start: date, end: date, district_id: int | None = None, by=None) -> list:
+    """Every indicator's (area id, village id, indicator, 'YYYY-MM', count), computed now."""
+    return [
+        *_visit_events(start=start, end=end, district_id=district_id, by=by),
+        *_orm_events(start=start, end=end, district_id=district_id, by=by),
+    ]
 
 
 def _areas(district: District | None, year: int) -> list[Area]:
@@ -237,10 +273,10 @@ def pws_kia(*, year: int, month: int, district: District | None = None) -> dict:
     window_start = date(year - 1, 12, 1)
     district_id = district.pk if district else None
     counts: dict = defaultdict(int)
-    for area, ind, ym, n in [
-        *_visit_events(start=window_start, end=end, district_id=district_id),
-        *_orm_events(start=window_start, end=end, district_id=district_id),
-    ]:
+    events, as_of = precomputed_events(start=window_start, end=end, district_id=district_id)
+    if events is None:
+        events, as_of = pws_events(start=window_start, end=end, district_id=district_id), None
+    for area, _village, ind, ym, n in events:
         counts[(area, ind, ym)] += n
 
     months = [month_key(year, m) for m in range(1, month + 1)]
@@ -291,6 +327,7 @@ def pws_kia(*, year: int, month: int, district: District | None = None) -> dict:
         "crude_birth_rate_per_1000": targets.crude_birth_rate_per_1000,
         "annual_target_pct": targets.annual_target_pct,
         "demo_figures": targets.demo,
+        **freshness(as_of),
         "areas": [
             {
                 "code": a.code,

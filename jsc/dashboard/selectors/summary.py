@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from jsc.dashboard import rules
 from jsc.dashboard.selectors.alerts import alert_totals
+from jsc.dashboard.selectors.precomputed import freshness, precomputed_figures
 from jsc.people.models import District
 from pregnancies.models import Outcome, Pregnancy, PregnancyStatus
 
@@ -28,23 +29,6 @@ def mmr(deaths: int, live_births: int) -> float | None:
     if not live_births:
         return None
     return round(deaths * rules.MMR_PER / live_births, 1)
-
-
-def _active_counts(today: date):
-    active = Q(status=PregnancyStatus.ACTIVE)
-    return {
-        "active_pregnancies": Count("pk", filter=active),
-        "high_risk": Count("pk", filter=active & Q(risk_band="high")),
-        "very_high_risk": Count("pk", filter=active & Q(risk_band="very_high")),
-        "due_next_14_days": Count(
-            "pk",
-            filter=active & Q(edd__range=(today, today + timedelta(days=rules.DUE_SOON_DAYS))),
-        ),
-        "post_term": Count(
-            "pk",
-            filter=active & Q(edd__lte=today - timedelta(days=rules.POST_TERM_AFTER_EDD_DAYS)),
-        ),
-    }
 
 
 def _year_outcomes(year: int):
@@ -83,49 +67,96 @@ def deaths_by_year(last_year: int, years: int = rules.DEATH_YEARS_SHOWN) -> list
     ]
 
 
-def dashboard_summary(*, year: int, today: date) -> dict:
-    now = Pregnancy.objects.aggregate(**_active_counts(today))
-    outcomes = Outcome.objects.annotate(death_year=ExtractYear(DEATH_DATE)).aggregate(
-        **_year_outcomes(year)
-    )
-    by_pregnancy = {
-        row.pop("district"): row
-        for row in Pregnancy.objects.annotate(district=DISTRICT_OF_PREGNANCY)
+def district_figures(*, years: list[int]) -> dict:
+    """Counted now, per district: active pregnancies by band; live births and maternal
+    deaths of each year. Keys are strings (the form the refresh stores as JSON)."""
+    active = Q(status=PregnancyStatus.ACTIVE)
+    now = {
+        str(row.pop("district")): row
+        for row in Pregnancy.objects.filter(active)
+        .annotate(district=DISTRICT_OF_PREGNANCY)
         .values("district")
-        .annotate(**_active_counts(today))
+        .annotate(
+            active_pregnancies=Count("pk"),
+            high_risk=Count("pk", filter=Q(risk_band="high")),
+            very_high_risk=Count("pk", filter=Q(risk_band="very_high")),
+        )
         .values("district", "active_pregnancies", "high_risk", "very_high_risk")
     }
-    by_outcome = {
-        row.pop("district"): row
-        for row in Outcome.objects.annotate(
-            district=DISTRICT_OF_OUTCOME, death_year=ExtractYear(DEATH_DATE)
-        )
+    by_year: dict = {str(y): {} for y in years}
+    first, last = date(min(years), 1, 1), date(max(years), 12, 31)
+    outcomes = (
+        Outcome.objects.filter(Q(date__range=(first, last)) | Q(mother_died=True))
+        .annotate(district=DISTRICT_OF_OUTCOME, death_year=ExtractYear(DEATH_DATE))
         .values("district")
-        .annotate(**_year_outcomes(year))
-        .values("district", "live_births", "maternal_deaths")
-    }
+        .annotate(
+            **{
+                f"{name}_{y}": aggregate
+                for y in years
+                for name, aggregate in _year_outcomes(y).items()
+            }
+        )
+    )
+    for row in outcomes:
+        for y in years:
+            by_year[str(y)][str(row["district"])] = {
+                "live_births": row[f"live_births_{y}"],
+                "maternal_deaths": row[f"maternal_deaths_{y}"],
+            }
+    return {"now": now, "years": by_year}
+
+
+def _due_counts(today: date) -> dict:
+    """Due soon and post-term, counted now. Counting the EDD (never null), not the id: every
+    column read is then in the active pregnancies' EDD index, so PostgreSQL answers from
+    the index alone (an index-only scan up to today + 14 days), not from their rows."""
+    soon = today + timedelta(days=rules.DUE_SOON_DAYS)
+    return Pregnancy.objects.filter(status=PregnancyStatus.ACTIVE, edd__lte=soon).aggregate(
+        due_next_14_days=Count("edd", filter=Q(edd__gte=today)),
+        post_term=Count(
+            "edd", filter=Q(edd__lte=today - timedelta(days=rules.POST_TERM_AFTER_EDD_DAYS))
+        ),
+    )
+
+
+def dashboard_summary(*, year: int, today: date) -> dict:
+    """The overview. The counts per district come from the last refresh when it covers
+    the year (docs/dashboard.md, "Speed"), else they are counted now."""
+    figures, as_of = precomputed_figures(year)
+    if figures is None:
+        figures, as_of = district_figures(years=[year]), None
+    now, year_rows = figures["now"], figures["years"][str(year)]
     zero = {"active_pregnancies": 0, "high_risk": 0, "very_high_risk": 0}
+    no_outcomes = {"live_births": 0, "maternal_deaths": 0}
     by_district = []
     for district in District.objects.order_by("name"):
-        outcome_row = by_outcome.get(district.pk, {"live_births": 0, "maternal_deaths": 0})
+        outcome_row = year_rows.get(str(district.pk), no_outcomes)
         by_district.append(
             {
                 "district": district.name,
                 "code": district.code,
-                **by_pregnancy.get(district.pk, zero),
+                **now.get(str(district.pk), zero),
                 **outcome_row,
                 "mmr_per_100k_live_births": mmr(
                     outcome_row["maternal_deaths"], outcome_row["live_births"]
                 ),
             }
         )
-    alerts = alert_totals(year=year)
+
+    def total(rows: dict, key: str) -> int:
+        return sum(row[key] for row in rows.values())
+
+    births, deaths = total(year_rows, "live_births"), total(year_rows, "maternal_deaths")
     return {
         "year": year,
-        **now,
-        "live_births": outcomes["live_births"],
-        "maternal_deaths": outcomes["maternal_deaths"],
-        "mmr_per_100k_live_births": mmr(outcomes["maternal_deaths"], outcomes["live_births"]),
-        **alerts,
+        "active_pregnancies": total(now, "active_pregnancies"),
+        "high_risk": total(now, "high_risk"),
+        "very_high_risk": total(now, "very_high_risk"),
+        **_due_counts(today),
+        "live_births": births,
+        "maternal_deaths": deaths,
+        "mmr_per_100k_live_births": mmr(deaths, births),
+        **alert_totals(year=year),
+        **freshness(as_of),
         "by_district": by_district,
     }
