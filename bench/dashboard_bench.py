@@ -115,7 +115,7 @@ def seed(n: int, *, today: date, seeded: dict, seed: int = 11) -> dict:
                 rng.random(),
             )
         )
-    copy_rows(Person, ({"id": p, "nik": f"36{i:014d}"} for i, p, *_ in delivered))
+    copy_rows(Person, ({"id": p, "nik": f"34{i:014d}"} for i, p, *_ in delivered))
     copy_rows(
         Mother,
         (

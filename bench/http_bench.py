@@ -110,9 +110,18 @@ class Registrations:
     """Request bodies with NIKs no run has used: Sumbersari, women, DDMMYY, serial."""
 
     def __init__(self, today: date, *, start: int = 0) -> None:
+        from jsc.people.models import User, Village
+
         self._counter = itertools.count(start)
         self._lock = threading.Lock()
         self.lmp = (today - timedelta(days=70)).isoformat()
+        # Once villages are loaded (the dashboard's seed), a village must be one of
+        # them: give one of the midwife's district by its code.
+        district = User.objects.get(username="bidan0").facility.district_id
+        self.village = (
+            Village.objects.filter(district_id=district).values_list("code", flat=True).first()
+            or "Kranjingan"
+        )
 
     def body(self) -> bytes:
         with self._lock:
@@ -126,7 +135,7 @@ class Registrations:
                     "full_name": "Ibu Beban",
                     "date_of_birth": dob.isoformat(),
                     "phone": "+6281234567890",
-                    "village": "Kranjingan",
+                    "village": self.village,
                     "address": "Jl. Kalimantan 12",
                 },
                 "lmp": self.lmp,
