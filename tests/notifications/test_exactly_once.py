@@ -14,8 +14,7 @@ from django.utils import timezone
 from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery
 from notifications.services import scan
-from tests.notifications.conftest import device_for
-from tests.notifications.helpers import make_pregnancy
+from tests.notifications.helpers import device_for, make_pregnancy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
