@@ -15,8 +15,7 @@ _serial = itertools.count(1)
 
 SCORE_FOR_BAND = {"low": 2, "high": 6, "very_high": 14}
 
-# An alert's fields in the contract; "urgent" is one the contract's "more fields are
-# welcome" allows.
+# An alert's fields in the contract (the alerts API may add more: test_alerts_api.py).
 CONTRACT_FIELDS = {
     "id",
     "pregnancy",
