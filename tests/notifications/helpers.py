@@ -5,8 +5,11 @@ devices, a bounded wait, and the contract's fields of an alert."""
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from datetime import date, timedelta
+
+from django.db import connection
 
 from notifications.models import Device
 from pregnancies.models import Mother, Person, Pregnancy
@@ -82,3 +85,25 @@ def wait_for(predicate, timeout: float = 30.0):
             return True
         time.sleep(0.2)
     return False
+
+
+def run_at_once(n: int, work) -> list[BaseException]:
+    """Run ``work`` in ``n`` threads released together; the errors they raised."""
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            barrier.wait()
+            work()
+        except BaseException as exc:  # noqa: BLE001 (reported by the test)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
