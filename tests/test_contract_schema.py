@@ -8,7 +8,7 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
-from tests.notifications.test_alerts_api import CONTRACT_FIELDS as ALERT_FIELDS
+from tests.notifications.helpers import CONTRACT_FIELDS as ALERT_FIELDS
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.foundation.conftest import BASE_DIR
+from tests.support import BASE_DIR
 
 LOCALE = BASE_DIR / "locale" / "id" / "LC_MESSAGES"
 CATALOGUES = sorted(

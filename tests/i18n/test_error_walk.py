@@ -1,7 +1,7 @@
 """The translation walk: every kind of error the API gives, asked for in Bahasa
 Indonesia (the default) and in English. Each message must read differently in the two
 (a message identical in both was never translated), in the same shape and status.
-Push texts are not here: they are Indonesian only, by design (tests/push)."""
+Push texts are not here: they are Indonesian only, by design (tests/notifications/push)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +9,6 @@ from django.conf import settings
 
 from jsc.celery import app
 from notifications.backends import get_backend
-from notifications.models import Device
 from notifications.push import PushOutcome, PushResult
 from notifications.push.fcm import FirebaseBackend
 from tests.fakes.fake_fcm import FakeFCM, make_service_account
@@ -75,10 +73,6 @@ def fcm_backend(fake_fcm, tmp_path, settings) -> Iterator[FirebaseBackend]:
     get_backend.cache_clear()
 
 
-def device_for(user, token: str) -> Device:
-    return Device.objects.create(user=user, token=token, platform="android")
-
-
 @pytest.fixture(autouse=True)
 def default_alert_rules(request):
     """The default rules come from a data migration, which a transactional test's flush
@@ -102,12 +96,3 @@ def worker():
     app.control.purge()
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False) as w:
         yield w
-
-
-def wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False

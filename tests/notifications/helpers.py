@@ -1,16 +1,45 @@
-"""Pregnancies made straight in the database, for the alert tests (the registry's API
-is tested in tests/pregnancies; here only the EDD, band and facility matter)."""
+"""What the alert tests share: pregnancies made straight in the database (the registry's
+API is tested in tests/pregnancies; here only the EDD, band and facility matter), doctors'
+devices, a bounded wait, and the contract's fields of an alert."""
 
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from datetime import date, timedelta
 
+from django.db import connection
+
+from notifications.models import Device
 from pregnancies.models import Mother, Person, Pregnancy
 
 _serial = itertools.count(1)
 
 SCORE_FOR_BAND = {"low": 2, "high": 6, "very_high": 14}
+
+# An alert's fields in the contract (the alerts API may add more: test_alerts_api.py).
+CONTRACT_FIELDS = {
+    "id",
+    "pregnancy",
+    "milestone",
+    "edd",
+    "days_to_edd",
+    "risk_band",
+    "status",
+    "created_at",
+    "sent_at",
+    "acknowledged_at",
+    "escalated",
+    "mother",
+    "facility",
+    "kspr_score",
+    "risk_factors",
+    "visit",
+    "late",
+    "action",
+    "note",
+}
 
 
 def make_pregnancy(
@@ -43,3 +72,38 @@ def make_pregnancy(
         status=status,
         create_digest="test",
     )
+
+
+def device_for(user, token: str) -> Device:
+    return Device.objects.create(user=user, token=token, platform="android")
+
+
+def wait_for(predicate, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def run_at_once(n: int, work) -> list[BaseException]:
+    """Run ``work`` in ``n`` threads released together; the errors they raised."""
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            barrier.wait()
+            work()
+        except BaseException as exc:  # noqa: BLE001 (reported by the test)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors

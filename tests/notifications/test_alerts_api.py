@@ -11,35 +11,13 @@ import time_machine
 from django.utils import timezone
 
 from notifications.models import Alert, AlertStatus
-from tests.notifications.helpers import make_pregnancy
+from tests.notifications.helpers import CONTRACT_FIELDS, make_pregnancy
 
 ALERTS = "/api/v1/alerts/"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 EDD = date(2026, 12, 15)
 
-# The contract's fields; "urgent" is one the contract's "more fields are welcome" allows.
-CONTRACT_FIELDS = {
-    "id",
-    "pregnancy",
-    "milestone",
-    "edd",
-    "days_to_edd",
-    "risk_band",
-    "status",
-    "created_at",
-    "sent_at",
-    "acknowledged_at",
-    "escalated",
-    "mother",
-    "facility",
-    "kspr_score",
-    "risk_factors",
-    "visit",
-    "late",
-    "action",
-    "note",
-}
-EXTRA_FIELDS = {"urgent"}
+EXTRA_FIELDS = {"urgent"}  # one the contract's "more fields are welcome" allows
 
 pytestmark = pytest.mark.django_db
 

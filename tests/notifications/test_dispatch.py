@@ -11,8 +11,7 @@ from notifications.dispatch import MAX_ATTEMPTS, dispatch_due, retry_delay
 from notifications.models import Alert, Delivery, DeliveryAttempt, Device, PushHealth
 from notifications.owed import record_owed_alerts
 from notifications.push import CredentialError, PushOutcome, PushResult
-from tests.notifications.conftest import device_for
-from tests.notifications.helpers import make_pregnancy
+from tests.notifications.helpers import device_for, make_pregnancy
 
 TODAY = date(2026, 12, 1)
 

@@ -18,9 +18,7 @@ from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery
 from notifications.owed import record_owed_alerts
 from notifications.push import CredentialError, PushOutcome, PushResult
-from tests.notifications.conftest import device_for
-from tests.notifications.helpers import make_pregnancy
-from tests.notifications.test_exactly_once import run_at_once
+from tests.notifications.helpers import device_for, make_pregnancy, run_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -8,14 +8,12 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery
 from notifications.services import scan
-from tests.notifications.conftest import device_for
-from tests.notifications.helpers import make_pregnancy
+from tests.notifications.helpers import device_for, make_pregnancy, run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,27 +31,6 @@ def many_owed(ana, citra, dodi, sumbersari, patrang, bayu):
     for user in (citra, dodi):
         device_for(user, f"{user.username}-phone")
         device_for(user, f"{user.username}-tablet")
-
-
-def run_at_once(n: int, work) -> list[BaseException]:
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            barrier.wait()
-            work()
-        except BaseException as exc:  # noqa: BLE001 (reported by the test)
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def pushes_per_alert_and_device(fake_fcm) -> Counter:

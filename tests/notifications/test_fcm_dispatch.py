@@ -20,8 +20,7 @@ from tests.fakes.fake_fcm import (
     unavailable,
     unregistered,
 )
-from tests.notifications.conftest import device_for
-from tests.notifications.helpers import make_pregnancy
+from tests.notifications.helpers import device_for, make_pregnancy
 
 TODAY = date(2026, 12, 1)
 TOKEN = "fcm-" + "x" * 140 + "citra1"

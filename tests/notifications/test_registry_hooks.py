@@ -12,7 +12,7 @@ from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery
 from notifications.owed import record_owed_alerts
 from notifications.push import PushOutcome
-from tests.notifications.conftest import device_for
+from tests.notifications.helpers import device_for
 from tests.pregnancies.helpers import NOW, TODAY, detail, outcome, register
 
 pytestmark = pytest.mark.django_db

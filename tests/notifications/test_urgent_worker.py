@@ -20,7 +20,7 @@ from jsc.celery import app
 from notifications.models import Alert, AlertStatus
 from notifications.tasks import scan_due_alerts
 from pregnancies.models import Visit
-from tests.notifications.conftest import device_for, wait_for
+from tests.notifications.helpers import device_for, wait_for
 from tests.pregnancies.helpers import build_nik
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

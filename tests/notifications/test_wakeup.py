@@ -15,8 +15,7 @@ from notifications.models import Alert, Delivery, DispatchWakeup
 from notifications.owed import record_owed_alerts
 from notifications.push import PushOutcome
 from notifications.wakeup import COALESCE, wakeup_book
-from tests.notifications.conftest import device_for
-from tests.notifications.helpers import make_pregnancy
+from tests.notifications.helpers import device_for, make_pregnancy
 
 TODAY = date(2026, 12, 1)
 

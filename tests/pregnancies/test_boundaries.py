@@ -1,8 +1,8 @@
 """EDD, gestational age and KSPR at their boundaries, through the API.
 
-tests/rules has the pure-function tables; these check that registration applies them:
-ages 16 and 35 (at the start of the pregnancy), 145 cm, scores 2, 6, 10, 14 (and the
-band limit 12), LMP and ultrasound EDD limits, 42 weeks.
+tests/pregnancies/rules has the pure-function tables; these check that registration
+applies them: ages 16 and 35 (at the start of the pregnancy), 145 cm, scores 2, 6, 10, 14
+(and the band limit 12), LMP and ultrasound EDD limits, 42 weeks.
 """
 
 from __future__ import annotations

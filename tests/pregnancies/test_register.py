@@ -31,7 +31,7 @@ def test_it_registers_a_pregnancy_with_every_derived_value(api, ana, citra):
         "age": 30,
         "phone": "+6281234567890",
         "village": "Kranjingan",
-        # Unmatched: the regency's villages are not loaded in this test (tests/places).
+        # Unmatched: the regency's villages are not loaded here (tests/jsc/people/places).
         "village_code": None,
         "address": "Jl. Kalimantan 12",
     }

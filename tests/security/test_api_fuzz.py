@@ -36,8 +36,8 @@ def _config() -> SchemathesisConfig:
                 "max-examples": EXAMPLES,
                 "deterministic": True,
                 # Real phones never send NUL bytes, and PostgreSQL refuses them in text:
-                # the API already answers them with 400 (tests/foundation); here they
-                # would only make every string example the same finding.
+                # the API already answers them with 400 (tests/jsc/test_request_limits.py);
+                # here they would only make every string example the same finding.
                 "allow-x00": False,
             },
             # Stateful runs need links the schema does not declare; the coverage phase

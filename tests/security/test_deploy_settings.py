@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from tests.foundation.conftest import manage, run_python
+from tests.support import manage, run_python
 
 SECRET = "a-production-like-secret-key-of-sufficient-length-0123456789abcdefghij"
 HOST = "jsc.example.org"

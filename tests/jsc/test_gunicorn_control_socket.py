@@ -5,21 +5,16 @@ gunicorn's default is one path per user, which two instances would fight over.""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from tests.foundation.conftest import BASE_DIR, closed_port
+from tests import support
 
 
 @contextmanager
 def gunicorn(tmp_path: Path, name: str, **extra_env: str):
     """A gunicorn started as `make run` starts it, with HOME and XDG_RUNTIME_DIR in tmp."""
-    port = closed_port()
     env = {
         **os.environ,
         "JSC_ENV": "local",
@@ -31,28 +26,8 @@ def gunicorn(tmp_path: Path, name: str, **extra_env: str):
     env.pop("DATABASE_URL", None)
     if "GUNICORN_CONTROL_SOCKET" not in extra_env:
         env.pop("GUNICORN_CONTROL_SOCKET", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "jsc.wsgi", "-c", "python:jsc.gunicorn_conf",
-         "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=5)
-                break
-            except urllib.error.HTTPError:
-                break  # it answers, if not (yet) healthy
-            except OSError:
-                assert server.poll() is None, "gunicorn exited"
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.3)
+    with support.gunicorn(env, "--workers", "1") as (_, server):
         yield server
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 def _sockets_under(folder: Path) -> list[Path]:

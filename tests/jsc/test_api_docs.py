@@ -10,15 +10,10 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.support import CHROMIUM_ARGS
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ASSET = re.compile(r'(?:href|src)="([^"]+)"')
 
 

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.foundation.conftest import BASE_DIR, closed_port
+from tests.support import BASE_DIR, closed_port
 
 pytestmark = pytest.mark.worker
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.foundation.conftest import BASE_DIR, closed_port, manage, run_python
+from tests.support import BASE_DIR, closed_port, manage, run_python
 
 SECRET = "s3cret-Pa55word"
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import PASSWORD
-from tests.foundation.test_login_page import CHROMIUM_ARGS
+from tests.support import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

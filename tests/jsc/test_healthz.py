@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jsc.celery import app as celery_app
-from tests.foundation.conftest import closed_port
+from tests.support import closed_port
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 
-from tests.foundation.conftest import BASE_DIR
+from tests.support import BASE_DIR
 
 
 def started(log_path) -> list[int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.foundation.conftest import BASE_DIR, manage, run_python
+from tests.support import BASE_DIR, manage, run_python
 
 PRINT_SETTINGS = [
     "-c",

@@ -8,8 +8,6 @@ import json
 import multiprocessing
 import os
 import pickle
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +18,7 @@ import pytest
 from django.db import connection
 
 from jsc.cache import SharedFileCache
-from tests.foundation.conftest import BASE_DIR, closed_port
+from tests import support
 
 TOKEN = "/api/v1/auth/token/"
 
@@ -34,32 +32,11 @@ def database_url() -> str:
 @contextmanager
 def web_process(var_dir: Path):
     """One gunicorn with one worker, on the local settings' cache (no CACHE_URL)."""
-    port = closed_port()
     env = {**os.environ, "JSC_ENV": "local", "JSC_VAR_DIR": str(var_dir)}
     env["DATABASE_URL"] = database_url()
     env.pop("CACHE_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "jsc.wsgi", "-c", "python:jsc.gunicorn_conf",
-         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "/dev/null"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=5)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                assert server.poll() is None, "gunicorn exited"
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.3)
+    with support.gunicorn(env, "--workers", "1", "--access-logfile", "/dev/null") as (base, _):
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 def log_in(base: str, password: str) -> int:

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from tests.dashboard import dataset
+from tests.jsc.dashboard import dataset
 from tests.pregnancies.helpers import NOW
 
 

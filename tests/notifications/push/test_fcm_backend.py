@@ -1,6 +1,6 @@
 """FirebaseBackend against a local fake FCM: the real firebase-admin client, real HTTP.
 
-No Django needed: `pytest tests/push -p no:django --noconftest` runs these alone.
+No Django needed: `pytest tests/notifications/push -p no:django --noconftest` runs these alone.
 """
 
 from __future__ import annotations

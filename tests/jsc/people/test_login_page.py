@@ -10,16 +10,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import PASSWORD
+from tests.support import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ERROR = "Nama pengguna atau kata sandi salah."
 
 

@@ -5,15 +5,13 @@ of `DELETE /api/v1/devices/{token}/`) out of the log."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.foundation.conftest import BASE_DIR, closed_port
+from tests import support
 
 NIK = "3509215708950012"
 # Shaped like an FCM registration token: an instance id, ":APA91b", a long tail.
@@ -23,33 +21,13 @@ TOKEN = "dXNlci1waG9uZS0xMjM0NTY3:APA91bH" + "k3Jq9xLmW2" * 14 + "Q7w_Z9"
 @contextmanager
 def gunicorn(tmp_path: Path):
     """A gunicorn serving the local settings; yields (base URL, access log, stderr log)."""
-    port = closed_port()
     log = tmp_path / "access.log"
     errors = tmp_path / "stderr.log"
     env = {**os.environ, "JSC_ENV": "local", "JSC_VAR_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     with errors.open("w") as stderr:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "jsc.wsgi", "-c", "python:jsc.gunicorn_conf",
-             "--bind", f"127.0.0.1:{port}", "--access-logfile", str(log)],
-            cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/healthz")
-                    break
-                except urllib.error.HTTPError:
-                    break  # it answers, if not (yet) healthy
-                except OSError:
-                    assert time.monotonic() < deadline, "gunicorn did not start"
-                    time.sleep(0.3)
+        with support.gunicorn(env, "--access-logfile", str(log), stderr=stderr) as (base, _):
             yield base, log, errors
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
 
 
 def wait_for_log(log: Path, text: str) -> str:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from django.test import override_settings
 
-from tests.foundation.conftest import BASE_DIR
+from tests.support import BASE_DIR
 
 CONTRACT_ENV = ["DATABASE_URL", "CELERY_BROKER_URL", "FIREBASE_CREDENTIALS", "FCM_ENDPOINT"]
 APP_SERVICES = ["web", "worker", "beat"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from tests.foundation.conftest import BASE_DIR, manage
+from tests.support import BASE_DIR, manage
 
 
 def test_seeding_the_demo_prints_a_summary_and_the_logins_only(tmp_path):

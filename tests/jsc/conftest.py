@@ -1,0 +1,15 @@
+"""Every test of the jsc package and its apps (tests/jsc/...) starts with a clean cache.
+Helpers shared with other folders (manage.py and gunicorn runs) are in tests/support.py."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Login failures are counted in the cache; one test's failures must not throttle the next.
+    cache.clear()
+    yield
+    cache.clear()

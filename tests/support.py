@@ -1,0 +1,93 @@
+"""Helpers more than one test folder uses: the project folder, subprocess runs of
+manage.py and python, a gunicorn started as `make run` starts it, chromium's flags.
+
+Plain functions and constants, no fixtures: a test imports what it needs from here,
+never from another test module or a conftest.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+
+# Debian's chromium (bin/ensure-test-deps installs it), launched by Playwright.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """Run ``python <args>`` in the project folder with only ``env`` set (plus PATH).
+
+    The parent's DATABASE_URL, SECRET_KEY and friends are left out on purpose: each
+    test names exactly the environment it is about.
+    """
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "JSC_VAR_DIR": "/tmp/jsc-test-var"}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return run_python(["manage.py", *args], **env)
+
+
+@contextmanager
+def gunicorn(
+    env: dict[str, str], *args: str, stderr: IO | int = subprocess.DEVNULL
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A gunicorn serving jsc.wsgi with jsc.gunicorn_conf (as `make run`, the Dockerfile
+    and compose start it) on a free local port, in the environment ``env`` exactly, with
+    ``args`` added to its command line. Yields (base URL, process) once /healthz answers,
+    healthy or not; terminates it on the way out."""
+    port = closed_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "jsc.wsgi", "-c", "python:jsc.gunicorn_conf",
+         "--bind", f"127.0.0.1:{port}", *args],
+        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=5)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers, if not (yet) healthy
+            except OSError:
+                assert server.poll() is None, "gunicorn exited"
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.3)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
