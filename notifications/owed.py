@@ -138,9 +138,15 @@ def _owed_select(
         f" UNION ALL SELECT c.id AS pregnancy_id, r.id AS recipient_id, {columns} FROM c"
         f" JOIN {user} r ON r.facility_id = c.facility_id AND r.is_active AND r.role = %s"
         f" WHERE c.named IS NULL AND {not_alerted('r.id')}"
-        f" UNION ALL SELECT c.id AS pregnancy_id, r.id AS recipient_id, {columns} FROM c"
-        f" JOIN {user} r ON r.is_active AND r.role = %s AND r.facility_id IN"
-        f" (SELECT f.to_facility_id FROM {referral} f WHERE f.pregnancy_id = c.id)"
+        # From each candidate to its referrals, then to their facilities' doctors:
+        # written as "doctors whose facility is IN (the referrals)", the plan paired
+        # every candidate with every doctor and probed the referrals for each pair
+        # (14 million probes, 8 of the 10 seconds of a window at 5,000,000
+        # pregnancies; bench/notes.md, "Scan"). DISTINCT: two referrals of one
+        # pregnancy to the same facility owe its doctors one alert.
+        f" UNION ALL SELECT DISTINCT c.id AS pregnancy_id, r.id AS recipient_id, {columns}"
+        f" FROM c JOIN {referral} f ON f.pregnancy_id = c.id"
+        f" JOIN {user} r ON r.facility_id = f.to_facility_id AND r.is_active AND r.role = %s"
         f" WHERE {not_alerted('r.id')}"
     )
     params += [

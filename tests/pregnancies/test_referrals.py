@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from jsc.people.models import District, Facility, Role
 from notifications.models import Alert
+from notifications.owed import alerts_owed
 from notifications.services import scan
 from pregnancies.models import AuditEntry, Referral
 from tests.conftest import make_user
@@ -128,6 +129,27 @@ def test_the_receiving_doctor_gets_the_next_milestone(api, citra, dodi, alert, p
 
     owed = Alert.objects.filter(milestone="edd_minus_28")
     assert set(owed.values_list("recipient_id", flat=True)) == {citra.id, dodi.id}
+
+
+def test_two_referrals_to_one_facility_owe_its_doctor_one_alert(
+    api, citra, dodi, alert, patrang, pregnancy
+):
+    refer(api, citra, alert, patrang)
+    first = Referral.objects.get()
+    Referral.objects.create(
+        pregnancy=first.pregnancy,
+        by=citra,
+        from_facility=first.from_facility,
+        to_facility=patrang,
+        kind="rdb",
+    )
+
+    with time_machine.travel(NOW + timedelta(days=42), tick=False):
+        owed = alerts_owed(today=timezone.localdate())
+
+    assert sorted((a.recipient_id, a.milestone) for a in owed) == sorted(
+        [(citra.id, "edd_minus_28"), (dodi.id, "edd_minus_28")]
+    )
 
 
 def test_the_receiving_doctor_gets_the_danger_signs_of_later_visits(
