@@ -57,7 +57,9 @@ def test_scan_inserts_what_the_raw_query_selects(report):
     first = data["scan"][0]
     assert first["rows"] > 0
     assert first["inserted"] == first["rows"]
-    assert all(row["queries"] == first["queries"] for row in data["scan"])
+    # A statement per slice of EDD, and an ANALYZE after a slice that wrote many rows:
+    # a bound whatever the number of pregnancies.
+    assert all(row["queries"] <= 15 for row in data["scan"])
 
 
 def test_dispatch_sends_every_alert(report):

@@ -256,3 +256,28 @@ def test_recording_inserts_from_the_select_in_a_fixed_number_of_queries(ana, cit
     assert (one, many) == (1, 29)  # EDD 58 days ahead: nothing owed yet
     assert more == few
     assert Alert.objects.filter(recipient=citra, status="pending").count() == 30
+
+
+def test_a_slice_that_writes_many_alerts_refreshes_the_statistics_before_the_next(
+    ana, citra, sumbersari, monkeypatch
+):
+    """A first scan fills a table the planner believes empty (bench/notes.md, "Scan")."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications import owed
+
+    for days in (0, 20):  # 20 days apart: two slices of 14 days
+        make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=days))
+    monkeypatch.setattr(owed, "ANALYZE_AFTER", 1)
+    with CaptureQueriesContext(connection) as ctx:
+        assert record_owed_alerts(today=TODAY) == 2
+    statements = [q["sql"].split()[0] for q in ctx.captured_queries]
+    assert statements.count("ANALYZE") == 2
+    # Each right after the slice that wrote the rows, before the next slice.
+    assert all(statements[i - 1] == "INSERT" for i, s in enumerate(statements) if s == "ANALYZE")
+
+    monkeypatch.setattr(owed, "ANALYZE_AFTER", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        assert record_owed_alerts(today=TODAY) == 0  # nothing new: no ANALYZE
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("ANALYZE")]
