@@ -48,10 +48,10 @@ def _statement() -> str:
     attempt = q(DeliveryAttempt._meta.db_table)
     # Written so its plan does not hang on the statistics: a scan plans thousands of
     # deliveries at once, before autovacuum has looked at them. Due rows are read in
-    # `delivery_due` index order until the LIMIT; devices and alerts are looked up by
-    # primary key. Ordered by due time alone: the rows one plan writes share a due
-    # time, and breaking the tie by id (as the ORM query does) sorted all of them for
-    # every claim.
+    # `delivery_due_urgent_first` index order (urgent, then due time) until the LIMIT;
+    # devices and alerts are looked up by primary key. No tie-break by id: the rows one
+    # plan writes share a due time, and breaking the tie by id (as the ORM query does)
+    # sorted all of them for every claim.
     return f"""
         WITH logged AS (
             INSERT INTO {attempt}
@@ -83,7 +83,9 @@ def _statement() -> str:
               -- and its other devices are still owed their push.
               AND EXISTS (SELECT FROM {alert} a WHERE a.id = d.alert_id
                           AND a.status <> 'cancelled')
-            ORDER BY d.next_attempt_at
+            -- Urgent first (a danger sign is not queued behind a backlog of
+            -- milestones), in `delivery_due_urgent_first` index order.
+            ORDER BY d.urgent DESC, d.next_attempt_at
             LIMIT %(limit)s
             FOR UPDATE SKIP LOCKED
         ), taken AS (

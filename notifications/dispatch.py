@@ -92,10 +92,10 @@ def plan_deliveries(*, now: datetime) -> int:
         ),
         status=AlertStatus.PENDING,
         recipient__devices__active=True,
-    ).values_list("id", "recipient__devices")
+    ).values_list("id", "recipient__devices", "urgent")
     rows = [
-        Delivery(alert_id=alert_id, device_id=device_id, next_attempt_at=now)
-        for alert_id, device_id in pairs
+        Delivery(alert_id=alert_id, device_id=device_id, next_attempt_at=now, urgent=urgent)
+        for alert_id, device_id, urgent in pairs
     ]
     Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     if len(rows) >= ANALYZE_AFTER and connection.vendor == "postgresql":
@@ -147,7 +147,9 @@ def claim(*, now: datetime, limit: int) -> list[Delivery]:
             # Not "alert pending": the alert turns "sent" with its first device, and
             # its other devices are still owed their push.
             .exclude(alert__status=AlertStatus.CANCELLED)
-            .order_by("next_attempt_at", "id")
+            # Urgent first: a danger sign is not queued behind a backlog of milestones
+            # (a first scan owes hundreds of thousands; docs/alerts-urgent.md).
+            .order_by("-urgent", "next_attempt_at", "id")
             .values_list("id", flat=True)[:limit]
         )
         Delivery.objects.filter(id__in=ids).update(

@@ -207,6 +207,9 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The alert's, copied when the delivery is planned: urgent pushes are claimed
+    # before every routine one that is due (docs/alerts-urgent.md).
+    urgent = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "deliveries"
@@ -217,11 +220,12 @@ class Delivery(models.Model):
             ),
         ]
         indexes = [
-            # The dispatcher's question: which open deliveries are due now.
+            # The dispatcher's question: which open deliveries are due now, urgent
+            # ones first, then the longest waiting.
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["-urgent", "next_attempt_at"],
                 condition=Q(status__in=["queued", "retry"]),
-                name="delivery_due",
+                name="delivery_due_urgent_first",
             ),
             models.Index(
                 fields=["claimed_at"], condition=Q(status="sending"), name="delivery_claimed"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from notifications.dispatch import MAX_ATTEMPTS, dispatch_due, retry_delay
+from notifications.dispatch import MAX_ATTEMPTS, dispatch_due, plan_deliveries, retry_delay
 from notifications.models import Alert, Delivery, DeliveryAttempt, Device, PushHealth
 from notifications.owed import record_owed_alerts
 from notifications.push import CredentialError, PushOutcome, PushResult
@@ -332,3 +332,31 @@ def test_a_back_end_failure_is_recorded_as_an_attempt(owed_alert, citra):
         "error",
         "ConnectionError",
     )
+
+
+def test_an_urgent_push_goes_before_a_backlog_of_routine_ones(ana, citra, sumbersari, recording):
+    """A first scan can owe a doctor thousands of milestones at once; a danger sign
+    raised after them is claimed first, not behind them (docs/alerts-urgent.md)."""
+    device_for(citra, "phone")
+    for days in range(10):
+        make_pregnancy(
+            facility=sumbersari, by=ana, edd=TODAY + timedelta(days=days), risk_band="high"
+        )
+    record_owed_alerts(today=TODAY)
+    plan_deliveries(now=timezone.now() - timedelta(minutes=5))  # waiting for 5 minutes
+    assert Delivery.objects.filter(urgent=False, status="queued").count() == 10
+    pregnancy = Alert.objects.first().pregnancy
+    urgent = Alert.objects.create(
+        pregnancy=pregnancy,
+        recipient=citra,
+        milestone="danger_sign",
+        urgent=True,
+        edd=pregnancy.edd,
+        risk_band="high",
+    )
+
+    dispatch_due(backend=recording, batch_size=1, max_batches=1)
+
+    (message,) = recording.sent
+    assert message.data["alert_id"] == str(urgent.id)
+    assert Delivery.objects.get(alert=urgent).urgent
