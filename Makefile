@@ -41,7 +41,7 @@ clean:
 
 # Benchmarks report ratios against a baseline run side by side (bench/run.py).
 # They drop and re-create BENCH_DATABASE_URL (default jsc_bench on localhost).
-# bench: 1,000,000 active pregnancies, writes bench/results.md (about half an hour);
+# bench: 1,000,000 active pregnancies, writes bench/results.md (about 20 minutes here);
 # bench-quick: 50,000, writes bench/results-quick.md (under 10 minutes).
 bench: install
 	./bin/ensure-test-deps
