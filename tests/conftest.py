@@ -80,3 +80,12 @@ def api():
         return client
 
     return client_for
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One chromium per test module; each test opens its own context (no shared cookies)."""
+    from tests.support import chromium
+
+    with chromium() as launched:
+        yield launched

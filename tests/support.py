@@ -1,5 +1,5 @@
 """Helpers more than one test folder uses: the project folder, subprocess runs of
-manage.py and python, a gunicorn started as `make run` starts it, chromium's flags.
+manage.py and python, a gunicorn started as `make run` starts it, chromium.
 
 Plain functions and constants, no fixtures: a test imports what it needs from here,
 never from another test module or a conftest.
@@ -8,6 +8,7 @@ never from another test module or a conftest.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -29,6 +30,30 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@contextmanager
+def chromium():
+    """Debian's chromium through Playwright, closed on the way out.
+
+    bin/ensure-test-deps installs it, so a missing one is a failure, not a skip.
+    Playwright's sync API keeps an event loop on this thread, and Django refuses ORM
+    calls while one runs; the tests' queries are plain synchronous calls on this
+    thread, so that guard is lifted while the browser is open.
+    """
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "chromium is missing; run bin/ensure-test-deps"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
 
 
 def closed_port() -> int:

@@ -5,12 +5,8 @@ outside the service blocked, shows Swagger UI's list of operations."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from tests.support import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,11 +29,8 @@ def test_the_docs_page_names_only_assets_the_service_serves(client):
 
 @pytest.mark.browser
 def test_swagger_ui_lists_the_operations_with_everything_outside_the_service_blocked(
-    live_server, monkeypatch
+    live_server, browser
 ):
-    chromium = shutil.which("chromium")
-    assert chromium, "chromium is missing; run bin/ensure-test-deps"
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     base_url = live_server.url
     outside, failed = [], []
 
@@ -48,17 +41,13 @@ def test_swagger_ui_lists_the_operations_with_everything_outside_the_service_blo
             outside.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.route("**/*", only_the_service)
-            page.on("response", lambda r: r.status >= 400 and failed.append((r.status, r.url)))
-            page.goto(f"{base_url}/api/docs/")
-            page.wait_for_selector(".opblock", timeout=20_000)
-            summaries = page.locator(".opblock-summary-path").all_inner_texts()
-        finally:
-            browser.close()
+    page = browser.new_page()
+    page.route("**/*", only_the_service)
+    page.on("response", lambda r: r.status >= 400 and failed.append((r.status, r.url)))
+    page.goto(f"{base_url}/api/docs/")
+    page.wait_for_selector(".opblock", timeout=20_000)
+    summaries = page.locator(".opblock-summary-path").all_inner_texts()
+    page.close()
 
     assert outside == []
     assert failed == []

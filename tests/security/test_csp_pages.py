@@ -7,13 +7,9 @@ here. Signing in and reading the API docs must work with none.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import PASSWORD
-from tests.support import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,18 +19,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__violations.push(e.violatedDirective + " " + e.blockedURI);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium")
-    assert chromium, "chromium is missing; run bin/ensure-test-deps"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
 
 
 @pytest.fixture

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import PASSWORD
-from tests.support import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,18 +28,6 @@ PAGES = {
     "alerts": "/dashboard/alerts/?year=2026",
     "targets": "/dashboard/targets/?year=2026",
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium")
-    assert chromium, "chromium is missing; run bin/ensure-test-deps"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
 
 
 @pytest.fixture

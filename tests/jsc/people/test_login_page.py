@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import PASSWORD
-from tests.support import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,25 +20,6 @@ class Visit:
     error: str | None
     session_key: str | None
     me: dict | None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One chromium for the module; each test gets a fresh context (no shared cookies).
-
-    Playwright's sync API keeps an event loop on this thread, and Django refuses ORM
-    calls while one runs; the fixtures' and the tests' queries are plain synchronous
-    calls on this thread, so that guard is lifted for the module.
-    """
-    # bin/ensure-test-deps installs chromium, so a missing one is a failure, not a skip.
-    chromium = shutil.which("chromium")
-    assert chromium, "chromium is missing; run bin/ensure-test-deps"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
 
 
 @pytest.fixture
