@@ -64,9 +64,9 @@ def cancel_for_pregnancy(pregnancy_id) -> int:
 
 def replan_for_pregnancies(pregnancy_ids) -> int:
     """Their EDDs moved: alerts no phone received and nobody answered are dropped, to be
-    owed anew on the new date. Set-based, whatever the number of pregnancies (a
-    correction moves one EDD; pregnancies/migrations/0009_edd_by_naegele_calendar.py
-    moves many, a batch at a time).
+    owed anew on the new date. Set-based, whatever the number of pregnancies.
+    pregnancies/migrations/0009_edd_by_naegele_calendar.py keeps a copy of this rule with
+    the models of its day (a migration cannot call today's code): change both or neither.
 
     What was pushed, acknowledged or escalated stays (it happened); an alert only
     waiting, or only in an inbox, would otherwise carry the old EDD and, being unique

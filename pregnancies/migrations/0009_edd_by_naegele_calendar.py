@@ -7,10 +7,16 @@ later (docs/domain.md, "Pregnancy dates"). Ultrasound EDDs stay as they were.
 Each EDD that moves is handled as a correction handles one (pregnancies/services/
 updates.py): a row in its EDD history (source ``rule``, no user), ``updated_at`` moved so
 that phones syncing by ``updated_since`` fetch it, and, for an active pregnancy, its
-alerts re-planned by the alerts app's own services: what no phone received and nobody
-answered is dropped, and what is owed on the new date is recorded at once (the next
-dispatch sends it). Closed pregnancies get the new EDD and its history only: their
-alerts are history.
+alerts re-planned as notifications.services.replan_for_pregnancies re-plans them: what no
+phone received and nobody answered is dropped. What the new date owes is recorded by the
+next alert scan, which beat runs at start and every ALERT_SCAN_INTERVAL_SECONDS. Closed
+pregnancies get the new EDD and its history only: their alerts are history.
+
+The re-planning is written here with the models as they stand at this migration's
+dependencies, not by calling the alerts app: a database upgraded across this migration
+runs it before later migrations of the alerts app, and today's code would ask for
+columns those have not added yet. Tables made by later migrations are empty while it
+runs, so nothing outside these models can point at an alert it drops.
 
 A large table: batches in primary-key order, each one statement that finds, locks,
 moves and records up to BATCH pregnancies, then their alerts, each batch its own
@@ -27,6 +33,7 @@ import uuid
 from datetime import timedelta
 
 from django.db import migrations, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 BATCH = 2000
@@ -107,25 +114,33 @@ def _move_batch_sqlite(apps, schema_editor, rule_sql, rule, after, now):
     return [(p.pk, p.status) for p in moved], rows[-1].pk if rows else None
 
 
-def _recompute(apps, schema_editor, rule_sql, rule):
-    # The alerts are re-planned by the very services a correction calls, not by a copy
-    # frozen here: so this migration runs today's code for them, which holds while the
-    # alert tables stand as at its dependencies. A database migrated from scratch later
-    # has no pregnancy to move, and they are never called.
-    from notifications.owed import record_owed_alerts
-    from notifications.services import replan_for_pregnancies
+def _replan(apps, pregnancy_ids):
+    """replan_for_pregnancies as of notifications 0007: alerts of these pregnancies that
+    no phone received, nobody answered and nobody escalated are dropped (with their
+    deliveries), to be owed again on the new date. A danger_sign alert (one with a
+    visit) is about a visit, not a date: it stays."""
+    Alert = apps.get_model("notifications", "Alert")
+    Delivery = apps.get_model("notifications", "Delivery")
+    pushed = Delivery.objects.filter(alert=OuterRef("pk"), status__in=["sending", "sent"])
+    Alert.objects.filter(
+        pregnancy_id__in=pregnancy_ids,
+        visit__isnull=True,
+        status__in=["pending", "undelivered"],
+        acknowledged_at__isnull=True,
+        escalated_at__isnull=True,
+    ).exclude(Exists(pushed)).delete()
 
+
+def _recompute(apps, schema_editor, rule_sql, rule):
     postgresql = schema_editor.connection.vendor == "postgresql"
     move_batch = _move_batch_postgresql if postgresql else _move_batch_sqlite
-    today = timezone.localdate()
     after = FIRST_ID
     while after is not None:
         with transaction.atomic(using=schema_editor.connection.alias):
             moved, after = move_batch(apps, schema_editor, rule_sql, rule, after, timezone.now())
             active = [pk for pk, status in moved if status == "active"]
             if active:
-                replan_for_pregnancies(active)
-                record_owed_alerts(today=today, pregnancy_ids=active)
+                _replan(apps, active)
 
 
 def forwards(apps, schema_editor):
@@ -141,7 +156,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("pregnancies", "0008_edd_change"),
-        # The alerts it re-plans, as they stand at this point.
+        # The alerts it re-plans, with the models as they stand at this point.
         ("notifications", "0007_delivery_urgent_first"),
     ]
 

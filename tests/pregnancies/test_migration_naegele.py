@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.apps import apps as current_apps
@@ -14,7 +15,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from notifications.owed import alerts_owed
+from notifications.owed import alerts_owed, record_owed_alerts
 from pregnancies.rules.dates import edd_from_lmp
 from tests.pregnancies.helpers import JAKARTA
 
@@ -171,7 +172,10 @@ def test_it_recomputes_each_lmp_edd_replans_its_alerts_and_writes_its_history(ol
     }
     owed_then = {(a.pregnancy_id, a.milestone, a.edd) for a in alerts_owed(today=date(2027, 2, 20))}
     assert (p.pk, "edd_minus_7", date(2027, 2, 27)) in owed_then
-    # ...and what the new date owes today is recorded at once: Q is 10 days from it.
+    # ...and what the new date owes today is recorded by the next scan: Q is 10 days
+    # from it.
+    assert alerts_of(q) == {}
+    record_owed_alerts(today=TODAY)
     assert alerts_of(q) == {"edd_minus_14": ("pending", date(2027, 2, 27))}
     # A closed pregnancy's alerts are history.
     assert alerts_of(closed) == {"edd": ("undelivered", date(2026, 2, 24))}
@@ -181,6 +185,7 @@ def test_backwards_it_puts_back_lmp_plus_280_days_the_same_way(old_apps, ana, ci
     world = World(old_apps, midwife=ana, doctor=citra)
     q = world.pregnancy(lmp=date(2026, 5, 20), edd=date(2027, 2, 24))
     migrate(AFTER)
+    record_owed_alerts(today=TODAY)
     assert alerts_of(q) == {"edd_minus_14": ("pending", date(2027, 2, 27))}
 
     apps = migrate(BEFORE)
@@ -192,6 +197,8 @@ def test_backwards_it_puts_back_lmp_plus_280_days_the_same_way(old_apps, ana, ci
         (date(2027, 2, 24), date(2027, 2, 27)),
         (date(2027, 2, 27), date(2027, 2, 24)),
     ]
+    assert alerts_of(q) == {}
+    record_owed_alerts(today=TODAY)
     assert alerts_of(q) == {"edd_minus_7": ("pending", date(2027, 2, 24))}
 
 
@@ -231,3 +238,12 @@ def test_its_sql_gives_edd_from_lmp_for_every_lmp_of_40_years():
 
     assert len(rows) == 14610
     assert [lmp for lmp, edd in rows if edd != edd_from_lmp(lmp)] == []
+
+
+def test_it_calls_no_code_of_the_alerts_app():
+    # Today's alert code asks for the columns of the alerts app's latest migration; a
+    # database upgraded across 0009 runs it before those exist (docs/alerts.md,
+    # "Registry hooks"). The re-planning is a copy with the models of its day.
+    source = Path(MIGRATION.__file__).read_text()
+    assert "from notifications" not in source
+    assert "import notifications" not in source
