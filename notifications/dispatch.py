@@ -9,9 +9,11 @@
    write one DeliveryAttempt per call.
 
 A run does 2 and 3 in two lanes that share the back end's send threads, each holding
-half a batch: one lane's pushes are in flight while the other settles and claims (on
-PostgreSQL one statement, notifications/claims.py). The run never holds more than one
-batch claimed.
+half a batch: one lane's pushes are in flight while the other settles and claims (one
+statement, notifications/claims.py). The run never holds more than one batch claimed.
+
+An alert acknowledged before its push went out is not pushed: the doctor has read it
+(``acknowledged_pushes_cancel``; the claim passes such deliveries over).
 
 A worker killed between the send and the settle leaves rows ``sending``; after
 ``CLAIM_LEASE`` (a minute: a live claim renews it with a heartbeat, notifications/lease.py)
@@ -91,6 +93,7 @@ def plan_deliveries(*, now: datetime) -> int:
             Delivery.objects.filter(alert=OuterRef("pk"), device=OuterRef("recipient__devices"))
         ),
         status=AlertStatus.PENDING,
+        acknowledged_at__isnull=True,
         recipient__devices__active=True,
     ).values_list("id", "recipient__devices", "urgent")
     rows = [
@@ -98,7 +101,7 @@ def plan_deliveries(*, now: datetime) -> int:
         for alert_id, device_id, urgent in pairs
     ]
     Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    if len(rows) >= ANALYZE_AFTER and connection.vendor == "postgresql":
+    if len(rows) >= ANALYZE_AFTER:
         # Thousands of deliveries due at once (the daily scan's): autovacuum looks at a
         # table only once a tenth of it has changed, and until then the claim is planned
         # as if none were due, checking every due row's device and alert before its
@@ -125,40 +128,29 @@ def settle_alerts(alert_ids, *, now: datetime) -> None:
     ).update(status=AlertStatus.UNDELIVERED)
 
 
+def acknowledged_pushes_cancel(*, alert_ids, now: datetime) -> None:
+    """The doctor read these alerts: their pushes not yet sent are cancelled, and each
+    alert no push reached stays in the inbox only (``undelivered``). A push already
+    claimed (in flight) is left to its settle."""
+    Delivery.objects.filter(alert_id__in=alert_ids, status__in=Delivery.OPEN).update(
+        status=DeliveryStatus.CANCELLED
+    )
+    settle_alerts(alert_ids, now=now)
+
+
 def reap_stale_claims(*, now: datetime) -> int:
-    return Delivery.objects.filter(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE
-    ).update(status=DeliveryStatus.RETRY, next_attempt_at=now)
+    stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    # A dead worker's claim on an alert acknowledged meanwhile is not sent again.
+    read = stale.filter(alert__acknowledged_at__isnull=False)
+    alert_ids = set(read.values_list("alert_id", flat=True))
+    if alert_ids:
+        read.update(status=DeliveryStatus.CANCELLED)
+        settle_alerts(alert_ids, now=now)
+    return stale.update(status=DeliveryStatus.RETRY, next_attempt_at=now)
 
 
 def claim(*, now: datetime, limit: int) -> list[Delivery]:
-    if connection.vendor == "postgresql":
-        return settle_and_claim(
-            [], [], backend="", held_at=None, now=now, claim_at=now, limit=limit
-        )
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                status__in=Delivery.OPEN,
-                next_attempt_at__lte=now,
-                device__active=True,
-            )
-            # Not "alert pending": the alert turns "sent" with its first device, and
-            # its other devices are still owed their push.
-            .exclude(alert__status=AlertStatus.CANCELLED)
-            # Urgent first: a danger sign is not queued behind a backlog of milestones
-            # (a first scan owes hundreds of thousands; docs/alerts-urgent.md).
-            .order_by("-urgent", "next_attempt_at", "id")
-            .values_list("id", flat=True)[:limit]
-        )
-        Delivery.objects.filter(id__in=ids).update(
-            status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-    return list(Delivery.objects.filter(id__in=ids).select_related("alert", "device"))
-
-
-SETTLED_FIELDS = ["status", "attempts", "next_attempt_at", "sent_at", "message_id"]
+    return settle_and_claim([], [], backend="", held_at=None, now=now, claim_at=now, limit=limit)
 
 
 def _settle(
@@ -220,8 +212,7 @@ def _settle(
     final = any(
         d.status in (DeliveryStatus.FAILED, DeliveryStatus.DEAD_TOKEN) for d in deliveries.values()
     )
-    postgresql = connection.vendor == "postgresql"
-    if postgresql and not final:
+    if not final:
         claimed = settle_and_claim(
             list(deliveries.values()),
             attempts,
@@ -234,28 +225,15 @@ def _settle(
         return report, {d.id: d for d in claimed}
     with transaction.atomic():
         alert_ids = {d.alert_id for d in deliveries.values()}
-        if postgresql:
-            settle_and_claim(
-                list(deliveries.values()),
-                attempts,
-                backend=backend.name,
-                held_at=held_at,
-                now=now,
-                claim_at=now,
-                limit=0,
-            )
-        else:
-            DeliveryAttempt.objects.bulk_create(attempts)
-            # Only rows this run still holds: had a claim outlived its lease and been
-            # taken over, the other run's bookkeeping stands.
-            ours = set(
-                Delivery.objects.select_for_update()
-                .filter(id__in=deliveries.keys(), status=DeliveryStatus.SENDING, claimed_at=held_at)
-                .values_list("id", flat=True)
-            )
-            Delivery.objects.bulk_update(
-                [d for d in deliveries.values() if d.id in ours], SETTLED_FIELDS
-            )
+        settle_and_claim(
+            list(deliveries.values()),
+            attempts,
+            backend=backend.name,
+            held_at=held_at,
+            now=now,
+            claim_at=now,
+            limit=0,
+        )
         if dead_devices:
             Device.objects.filter(id__in=dead_devices).update(active=False)
             # The device's other queued pushes would fail the same way.
@@ -322,7 +300,7 @@ def _messages(deliveries: dict[int, Delivery], offsets: dict[str, int]):
     ]
 
 
-# Claims a run works on at once (on PostgreSQL, outside a transaction). While one lane
+# Claims a run works on at once (outside a transaction). While one lane
 # claims or settles, the other's pushes are in flight on the back end's shared send
 # threads, so the threads do not idle through the bookkeeping (bench/notes.md,
 # "Dispatch"). The lanes split the batch size between them: a run still holds at most
@@ -352,9 +330,8 @@ def dispatch_due(
     plan_deliveries(now=now)
     offsets = dict(AlertRule.objects.values_list("milestone", "offset_days"))
     # Lanes need connections of their own, which cannot see rows of a transaction
-    # still open on this one (a caller's atomic block, a test's); SQLite allows one
-    # writer at a time anyway. Those run one lane, here.
-    lanes = LANES if connection.vendor == "postgresql" and not connection.in_atomic_block else 1
+    # still open on this one (a caller's atomic block, a test's): those run one lane, here.
+    lanes = 1 if connection.in_atomic_block else LANES
     lanes = min(lanes, batch_size)
     sizes = [batch_size // lanes + (i < batch_size % lanes) for i in range(lanes)]
     run = _Run(backend, offsets, claims_left=max_batches * lanes)
@@ -509,6 +486,7 @@ def _next_retry_in() -> float | None:
         # Rows claim() would never take must not wake anyone (a wake-up "due now" for
         # them would spin the dispatcher).
         .exclude(alert__status=AlertStatus.CANCELLED)
+        .exclude(alert__acknowledged_at__isnull=False)
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()

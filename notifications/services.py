@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from notifications.dispatch import acknowledged_pushes_cancel
 from notifications.escalation import escalate
 from notifications.models import AckAction, Alert, AlertStatus, Delivery, DeliveryStatus
 from notifications.owed import record_owed_alerts
@@ -132,5 +133,7 @@ def alert_acknowledge(
         alert.action = action or ""
         alert.note = note or ""
         alert.save(update_fields=["acknowledged_at", "acknowledged_by", "action", "note"])
+        # Read before its push went out: the push is not sent (docs/alerts.md).
+        acknowledged_pushes_cancel(alert_ids=[alert.pk], now=now)
     logger.info("alert %s acknowledged by user %s (%s)", alert.pk, by.pk, alert.action or "-")
     return alert

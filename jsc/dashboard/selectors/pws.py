@@ -19,7 +19,6 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from jsc.dashboard import rules
 from jsc.dashboard.models import TargetYear, VillagePopulation
 from jsc.dashboard.selectors.precomputed import freshness, precomputed_events
-from jsc.dashboard.selectors.sql import days_between, latest_of, year_month
 from jsc.people.models import District, Facility, User, Village
 from pregnancies.models import Mother, Outcome, OutcomeKind, Pregnancy, Visit
 from pregnancies.rules.dates import PREGNANCY_DAYS
@@ -85,6 +84,13 @@ def _pct(count: int, base: int | None) -> float | None:
 BY_DISTRICT, BY_VILLAGE, BY_BOTH = "district", "village", "both"
 
 
+def latest_of(columns: list[str]) -> str:
+    """The latest of several dates, NULL when any is NULL (GREATEST skips NULLs): an
+    indicator is reached on the last of the visits its schedule asks for, if all were."""
+    any_null = " OR ".join(f"{c} IS NULL" for c in columns)
+    return f"CASE WHEN {any_null} THEN NULL ELSE GREATEST({', '.join(columns)}) END"
+
+
 def _level(district_id: int | None, by: str | None) -> str:
     return by or (BY_DISTRICT if district_id is None else BY_VILLAGE)
 
@@ -133,7 +139,7 @@ def _visit_events(
     sql = f"""
     WITH v AS (
         SELECT v.pregnancy_id AS pid, v.date AS d, v.created_at AS c, v.id AS vid,
-               {days_between("v.date", "p.edd")} + {PREGNANCY_DAYS} AS ga,
+               (v.date - p.edd) + {PREGNANCY_DAYS} AS ga,
                CASE WHEN u.role = 'doctor' THEN 1 ELSE 0 END AS doc
         FROM {tables["visit"]} v
         JOIN {tables["pregnancy"]} p ON p.id = v.pregnancy_id
@@ -168,9 +174,9 @@ def _visit_events(
         UNION ALL SELECT area, village, 'k4', k4_d FROM x
         UNION ALL SELECT area, village, 'k6', k6_d FROM x
     )
-    SELECT area, village, ind, {year_month("d")} AS ym, COUNT(*)
+    SELECT area, village, ind, to_char(d, 'YYYY-MM') AS ym, COUNT(*)
     FROM e WHERE area IS NOT NULL AND d BETWEEN %s AND %s
-    GROUP BY area, village, ind, {year_month("d")}
+    GROUP BY area, village, ind, to_char(d, 'YYYY-MM')
     """
     # A visit lies between the start of its pregnancy (EDD - 280 days) and a few weeks
     # past the EDD, so only pregnancies with an EDD near the window can count.
