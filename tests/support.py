@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -54,6 +55,22 @@ def chromium():
                 yield browser
             finally:
                 browser.close()
+
+
+@contextmanager
+def reachable_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder that make run's PostgreSQL can reach for as long as it runs.
+
+    Run as root, the embedded server runs as a user of its own (jsc/embedded_db.py) and
+    opens its files by absolute path; pytest's tmp_path lies under a folder that every
+    new pytest session (another engineer's, on a shared machine) sets back to 0700, and
+    a server there panics at its next checkpoint. Removed on the way out.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def closed_port() -> int:
