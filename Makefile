@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 # own under var/postgres, the filesystem broker, pushes to the log); Ctrl-C stops them
 # and the database.
 run: install
-	./bin/run-local
+	@./bin/run-local
 
 # Any manage.py command beside `make run`, on the same settings (JSC_ENV=local and
 # whatever DATABASE_URL etc. the environment sets): make manage CMD="send_due_alerts".

@@ -32,7 +32,7 @@ def summary(stdout) -> None:
         status=AlertStatus.PENDING, acknowledged_at__isnull=True, recipient__devices__active=True
     ).distinct()
     stdout.write(
-        f"Demo alerts: {alerts.count()} owed, in the doctors' inboxes "
-        f"({alerts.filter(acknowledged_at__isnull=False).count()} answered); "
-        f"{to_push.count()} still to push to dokter.sumbersari's demo phone (to the log)."
+        f"Demo alerts: {alerts.count()} owed, in the doctors' inboxes; "
+        f"{alerts.filter(acknowledged_at__isnull=False).count()} answered, "
+        f"{to_push.count()} to push."
     )

@@ -27,11 +27,12 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
@@ -205,6 +206,68 @@ def _settle(
             )
         )
     held_at = next(iter(deliveries.values())).claimed_at
+    claimed = _surviving_a_lost_connection(
+        lambda: _write_settled(
+            deliveries, attempts, dead_devices, backend, now=now, then_claim=then_claim
+        ),
+        deliveries=deliveries,
+        held_at=held_at,
+    )
+    return report, claimed
+
+
+# A lost connection is tried again this often while the claim's lease lasts, less this
+# margin: past it another run may have taken the rows over.
+RECONNECT_EVERY = 1.0
+LEASE_MARGIN = timedelta(seconds=10)
+
+
+def _surviving_a_lost_connection(write, *, deliveries: dict[int, Delivery], held_at: datetime):
+    """``write()``, again on a new connection if the one it used was lost, until the
+    claim's lease is nearly over.
+
+    FCM has answered: the results are in memory, and a batch whose settle is given up
+    stays ``sending`` and is pushed again once its lease runs out (the one exception of
+    docs/alerts-reliability.md). A dropped connection or a restarting PostgreSQL is no
+    reason for that. The settle is one transaction: it either committed or did nothing.
+    If the connection died after the server committed, the rows are no longer ours
+    under ``held_at`` and the write is not made twice; a claim made in that same
+    commit is then unknown here and waits for its lease (late, never twice).
+    Inside a caller's transaction (a test's) nothing can be retried: it is lost with it.
+    """
+    deadline = held_at + CLAIM_LEASE - LEASE_MARGIN
+    while True:
+        try:
+            return write()
+        except (OperationalError, InterfaceError):
+            if (
+                connection.in_atomic_block
+                or timezone.now() + timedelta(seconds=RECONNECT_EVERY) >= deadline
+            ):
+                raise
+            logger.warning("settling a batch lost its database connection; trying again")
+        connection.close()
+        time.sleep(RECONNECT_EVERY)
+        try:
+            still_ours = Delivery.objects.filter(
+                id__in=deliveries.keys(), status=DeliveryStatus.SENDING, claimed_at=held_at
+            ).exists()
+        except (OperationalError, InterfaceError):
+            continue  # still gone: try again
+        if not still_ours:
+            return {}
+
+
+def _write_settled(
+    deliveries: dict[int, Delivery],
+    attempts: list[DeliveryAttempt],
+    dead_devices: set[int],
+    backend: PushBackend,
+    *,
+    now: datetime,
+    then_claim: int,
+) -> dict[int, Delivery]:
+    held_at = next(iter(deliveries.values())).claimed_at
     # An alert may now have no device left to reach: settle_alerts must see the rows
     # just written, in the same transaction. Only failures and dead tokens end a
     # delivery without a push, so a batch of sends and retries needs no more than the
@@ -222,7 +285,7 @@ def _settle(
             claim_at=timezone.now(),
             limit=then_claim,
         )
-        return report, {d.id: d for d in claimed}
+        return {d.id: d for d in claimed}
     with transaction.atomic():
         alert_ids = {d.alert_id for d in deliveries.values()}
         settle_and_claim(
@@ -242,7 +305,7 @@ def _settle(
             others.update(status=DeliveryStatus.DEAD_TOKEN)
         settle_alerts(alert_ids, now=now)
         claimed = claim(now=timezone.now(), limit=then_claim) if then_claim else []
-    return report, {d.id: d for d in claimed}
+    return {d.id: d for d in claimed}
 
 
 def _release(
