@@ -73,6 +73,16 @@ def reachable_folder(prefix: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def test_database_url() -> str:
+    """The test database pytest-django made, as a DATABASE_URL for a process the test
+    starts (the test asks for the ``db`` fixture first, so it exists)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def closed_port() -> int:
     """A local TCP port nothing listens on (bound, then released)."""
     with socket.socket() as sock:
