@@ -44,6 +44,9 @@ def dispatch_alerts(booked_for: str | None = None) -> None:
         logger.info("dispatch run, woken up as booked for %s", at)
     report = dispatch_due()
     if report.more:
+        # Bounded by work, not time: a run stops here only after all its claims, each of
+        # at least one delivery. Counted by the fault suite beside the wake-ups.
+        logger.info("dispatch run used all its claims with more due: queued again")
         dispatch_alerts.delay()
         return
     # Retries (and a dead worker's claims) wait in the database. Wake a worker for the

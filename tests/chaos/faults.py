@@ -73,6 +73,7 @@ def _fcm_fault(suite: Suite, row: Row, start) -> float:
     log = suite.cluster.log("worker")
     row.dispatch_runs_while_waiting = _dispatch_runs(log[log_from:])
     row.wakeups_while_waiting = len([t for t in _wakeups(log) if began <= t <= healed])
+    row.requeued_while_waiting = log[log_from:].count("used all its claims with more due")
     row.waiting_seconds = (healed - began).total_seconds()
     return time.monotonic()
 
