@@ -279,3 +279,17 @@ def test_a_cluster_that_cannot_start_says_why_in_one_line(db_tmp):
     assert line.startswith("jsc: the database in ")
     assert "did not start" in line and "postgresql.conf" in line
     assert "Traceback" not in result.stderr
+
+
+def test_make_run_with_an_unreachable_database_url_says_so_in_one_line(tmp_path):
+    url = f"postgres://jsc:s3cret@127.0.0.1:{closed_port()}/jsc"
+    env = {**make_run_env(closed_port()), "DATABASE_URL": url, "JSC_VAR_DIR": str(tmp_path)}
+
+    result = subprocess.run(
+        ["./bin/run-local"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("jsc: database unreachable (postgresql at 127.0.0.1)")
+    assert "s3cret" not in result.stderr + result.stdout
