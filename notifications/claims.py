@@ -19,7 +19,7 @@ text never changes (the rows travel as arrays), so the server plans it once per
 connection. An alert that can now never be reached (its last open delivery failed)
 needs ``settle_alerts`` to see the rows written here, which CTEs of the same statement
 cannot: the dispatcher settles such a batch with the ORM in a transaction
-(notifications/dispatch.py).
+(notifications/settle.py).
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from notifications.dispatch import acknowledged_pushes_cancel
 from notifications.escalation import escalate
 from notifications.models import AckAction, Alert, AlertStatus, Delivery, DeliveryStatus
 from notifications.owed import record_owed_alerts
+from notifications.settle import acknowledged_pushes_cancel
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from jsc.dashboard.models import TargetYear, VillagePopulation
 from jsc.people.models import Village
-from notifications.dispatch import acknowledged_pushes_cancel
 from notifications.models import Alert
+from notifications.settle import acknowledged_pushes_cancel
 
 DEMO_CBR = 15
 DEMO_SCALE = 100  # the demo holds about 1 in 100 of Jember's pregnancies

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from notifications import dispatch
+from notifications import dispatch, settle
 from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery
 from notifications.owed import record_owed_alerts
@@ -123,7 +123,7 @@ def test_a_settle_that_fails_leaves_its_batch_to_the_lease_and_loses_nothing(
     forty_owed, monkeypatch
 ):
     backend = Watching()
-    real = dispatch.settle_and_claim
+    real = settle.settle_and_claim
     failed: list[list[int]] = []
 
     def fails_once(settled, *args, **kwargs):
@@ -132,7 +132,7 @@ def test_a_settle_that_fails_leaves_its_batch_to_the_lease_and_loses_nothing(
             raise RuntimeError("database connection lost")
         return real(settled, *args, **kwargs)
 
-    monkeypatch.setattr(dispatch, "settle_and_claim", fails_once)
+    monkeypatch.setattr(settle, "settle_and_claim", fails_once)
     with pytest.raises(RuntimeError):
         dispatch_due(backend=backend)
 
@@ -158,7 +158,7 @@ def test_a_settle_whose_connection_is_dropped_settles_again_and_repeats_nothing(
     # What a network blip, a failover or `pg_terminate_backend` does: the connection a
     # lane settles on dies under it, once, after FCM accepted the batch.
     backend = Watching()
-    real = dispatch.settle_and_claim
+    real = settle.settle_and_claim
     dropped: list[int] = []
 
     def dropped_once(settled, *args, **kwargs):
@@ -169,7 +169,7 @@ def test_a_settle_whose_connection_is_dropped_settles_again_and_repeats_nothing(
                 other.execute("SELECT pg_terminate_backend(%s)", [dropped[0]])
         return real(settled, *args, **kwargs)
 
-    monkeypatch.setattr(dispatch, "settle_and_claim", dropped_once)
+    monkeypatch.setattr(settle, "settle_and_claim", dropped_once)
     report = dispatch_due(backend=backend)
 
     assert dropped, "no connection was dropped"

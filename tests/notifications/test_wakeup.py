@@ -10,10 +10,11 @@ import pytest
 from django.utils import timezone
 
 from notifications import tasks
-from notifications.dispatch import DispatchReport, dispatch_due
+from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery, DispatchWakeup
 from notifications.owed import record_owed_alerts
 from notifications.push import PushOutcome
+from notifications.settle import DispatchReport
 from notifications.wakeup import COALESCE, wakeup_book
 from tests.notifications.helpers import device_for, make_pregnancy
 
@@ -89,8 +90,8 @@ def test_a_retry_nobody_would_claim_wakes_nobody(waiting_for_fcm, recording, que
 def test_after_fcm_refuses_our_credentials_one_wake_up_waits_out_the_pause(
     ana, citra, sumbersari, queued, monkeypatch
 ):
-    from notifications.dispatch import CREDENTIAL_PAUSE
     from notifications.push import CredentialError
+    from notifications.settle import CREDENTIAL_PAUSE
 
     make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7))
     record_owed_alerts(today=TODAY)
