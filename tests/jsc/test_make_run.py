@@ -219,8 +219,11 @@ def test_make_run_starts_on_its_own_postgresql_serves_everything_and_stops_clean
 
         # 2024 is counted ahead by nobody: counted for this request.
         assert pws(2024)["as_of"] is None
-        # The current year: counted at start by the first refresh, not ten minutes later.
+        # The current year: counted at start by the first refresh, not ten minutes later;
+        # likewise the first alert scan (beat's interval is 15 minutes here).
         wait_until(lambda: pws(today.year)["as_of"] is not None, 60, "no dashboard count at start")
+        scanned = re.compile(r"Task notifications\.tasks\.scan_due_alerts\[\S+\] succeeded")
+        wait_until(lambda: scanned.search(log.read_text()), 60, "no alert scan at start")
         summary = requests.get(f"{base}/api/v1/dashboard/summary/", headers=dinkes, timeout=60)
         assert summary.status_code == 200, summary.text[:2000]
         assert summary.json()["active_pregnancies"] > 0
