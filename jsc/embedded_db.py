@@ -108,9 +108,20 @@ def _check_usable(folder: Path) -> None:
             )
 
 
-def _last_log_error(folder: Path) -> str:
+def _log_size(folder: Path) -> int:
     try:
-        lines = (folder / "log").read_text(errors="replace").splitlines()
+        return (folder / "log").stat().st_size
+    except OSError:
+        return 0
+
+
+def _last_log_error(folder: Path, since: int) -> str:
+    """The last error the server logged after byte ``since`` (this start's, not an
+    earlier one's)."""
+    try:
+        with (folder / "log").open("rb") as log:
+            log.seek(since)
+            lines = log.read().decode(errors="replace").splitlines()
     except OSError:
         return ""
     errors = [line for line in lines if re.search(r"\b(FATAL|PANIC|ERROR):", line)]
@@ -127,10 +138,17 @@ def cluster_start() -> Path:
         raise ClusterError(f"cannot create {folder.parent}: {exc.strerror}") from None
     _check_usable(folder)
     library = _library()
+    since = _log_size(folder)
     try:
         library.get_server(folder, cleanup_mode=None)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-        reason = _last_log_error(folder) or (getattr(exc, "strerror", None) or str(exc))
+    except (
+        subprocess.CalledProcessError,
+        subprocess.TimeoutExpired,
+        OSError,
+        RuntimeError,
+        AssertionError,  # the library asserts the server is up once pg_ctl returns
+    ) as exc:
+        reason = _last_log_error(folder, since) or getattr(exc, "strerror", None) or str(exc)
         raise ClusterError(
             f"the database in {_shown(folder)} did not start: {reason} "
             f"(its log: {_shown(folder / 'log')})"
