@@ -21,7 +21,7 @@ from jsc.dashboard.models import TargetYear, VillagePopulation
 from jsc.dashboard.selectors.precomputed import freshness, precomputed_events
 from jsc.people.models import District, Facility, User, Village
 from pregnancies.models import Mother, Outcome, OutcomeKind, Pregnancy, Visit
-from pregnancies.rules.dates import PREGNANCY_DAYS
+from pregnancies.rules.dates import EDD_SOURCE_LMP, LMP_TO_EDD_MAX_DAYS, PREGNANCY_DAYS
 
 DELIVERY_KINDS = (OutcomeKind.LIVE_BIRTH, OutcomeKind.STILLBIRTH)
 HIGH_BANDS = ("high", "very_high")
@@ -91,6 +91,17 @@ def latest_of(columns: list[str]) -> str:
     return f"CASE WHEN {any_null} THEN NULL ELSE GREATEST({', '.join(columns)}) END"
 
 
+def gestational_days(on: str, pregnancy: str) -> str:
+    """Days of gestation on the DATE ``on`` of the pregnancy aliased ``pregnancy``:
+    pregnancies.rules.dates.ga_start in SQL (from the LMP for an LMP EDD, from EDD - 280
+    for an ultrasound one)."""
+    return (
+        f"CASE WHEN {pregnancy}.edd_source = '{EDD_SOURCE_LMP}'"
+        f" THEN ({on} - {pregnancy}.lmp)"
+        f" ELSE ({on} - {pregnancy}.edd) + {PREGNANCY_DAYS} END"
+    )
+
+
 def _level(district_id: int | None, by: str | None) -> str:
     return by or (BY_DISTRICT if district_id is None else BY_VILLAGE)
 
@@ -139,7 +150,7 @@ def _visit_events(
     sql = f"""
     WITH v AS (
         SELECT v.pregnancy_id AS pid, v.date AS d, v.created_at AS c, v.id AS vid,
-               (v.date - p.edd) + {PREGNANCY_DAYS} AS ga,
+               {gestational_days("v.date", "p")} AS ga,
                CASE WHEN u.role = 'doctor' THEN 1 ELSE 0 END AS doc
         FROM {tables["visit"]} v
         JOIN {tables["pregnancy"]} p ON p.id = v.pregnancy_id
@@ -178,10 +189,11 @@ def _visit_events(
     FROM e WHERE area IS NOT NULL AND d BETWEEN %s AND %s
     GROUP BY area, village, ind, to_char(d, 'YYYY-MM')
     """
-    # A visit lies between the start of its pregnancy (EDD - 280 days) and a few weeks
-    # past the EDD, so only pregnancies with an EDD near the window can count.
+    # A visit lies between the start of its pregnancy (at most LMP_TO_EDD_MAX_DAYS before
+    # the EDD) and a few weeks past the EDD, so only pregnancies with an EDD near the
+    # window can count.
     edd_from = start - timedelta(days=2 * PREGNANCY_DAYS // 4)
-    edd_to = end + timedelta(days=PREGNANCY_DAYS)
+    edd_to = end + timedelta(days=LMP_TO_EDD_MAX_DAYS)
     with connection.cursor() as cursor:
         cursor.execute(sql, [edd_from, edd_to, *params_area, start, end])
         return cursor.fetchall()
