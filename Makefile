@@ -14,15 +14,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# API, worker and beat in the foreground on the embedded defaults (SQLite, the
-# filesystem broker, pushes to the log); Ctrl-C stops all three.
+# API, worker and beat in the foreground on the embedded defaults (PostgreSQL of its
+# own under var/postgres, the filesystem broker, pushes to the log); Ctrl-C stops them
+# and the database.
 run: install
-	./bin/run-local
+	@./bin/run-local
 
 # Any manage.py command beside `make run`, on the same settings (JSC_ENV=local and
-# whatever DATABASE_URL etc. the environment sets): make manage CMD="send_due_alerts"
+# whatever DATABASE_URL etc. the environment sets): make manage CMD="send_due_alerts".
+# With DATABASE_URL unset it starts make run's database if it is down (and stops it after).
 manage: install
-	JSC_ENV=$${JSC_ENV:-local} $(PY) manage.py $(CMD)
+	JSC_ENV=$${JSC_ENV:-local} $(PY) -m jsc.embedded_db run $(PY) manage.py $(CMD)
 
 test: install
 	./bin/ensure-test-deps
@@ -36,8 +38,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Stops make run's database first: var/ holds it (and its data).
 clean:
-	rm -rf $(VENV) var staticfiles db.sqlite3 db.sqlite3-*
+	test ! -x $(PY) || $(PY) -m jsc.embedded_db stop
+	rm -rf $(VENV) var staticfiles
 
 # Benchmarks report ratios against a baseline run side by side (bench/run.py).
 # They drop and re-create BENCH_DATABASE_URL (default jsc_bench on localhost).

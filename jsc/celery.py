@@ -36,9 +36,15 @@ def _make_broker_folder(sender: Celery, **kwargs) -> None:
 
 @beat_init.connect
 def _upsert_schedule(sender, **kwargs) -> None:
-    from jsc.schedule import sync_periodic_tasks
+    from jsc.schedule import declared, sync_periodic_tasks
 
     sync_periodic_tasks()
+    # An interval task first runs one interval after beat starts: the first scan 15
+    # minutes and the first dashboard count 10 minutes after `make run` or a deploy.
+    # Each is queued once now instead; both are safe to run at any time (claims, one
+    # refresh at a time).
+    for item in declared():
+        app.send_task(item.task)
 
 
 @worker_ready.connect

@@ -1,5 +1,6 @@
 """One exception handler: every client error answers a DRF-shaped 4xx, never a 500;
-and under /api/ a path that names nothing answers a JSON 404, never an HTML page."""
+and under /api/ a path that names nothing answers a JSON 404, and a server error a
+JSON 500, never an HTML page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found
+from django.views.defaults import server_error as server_error_page
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -66,3 +68,13 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return api_not_found(request)
     return page_not_found(request, exception)
+
+
+def server_error(request):
+    """Django's 500 handler (an exception nothing caught; it is logged before this runs):
+    under /api/, DRF's JSON ``detail`` in the caller's language (LocaleMiddleware has
+    chosen it), which the apps read from every error; Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        detail = str(exceptions.APIException.default_detail)
+        return JsonResponse({"detail": detail}, status=500)
+    return server_error_page(request)

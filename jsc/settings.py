@@ -133,9 +133,9 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, or a SQLite file set up for three processes writing at once
-# (web, worker, beat): WAL, IMMEDIATE transactions and a lock timeout (docs/conventions.md,
-# "Stack facts").
+# Database: PostgreSQL only, the same in `make run`, the tests and production. With
+# DATABASE_URL unset, `make run`'s own cluster under var/postgres, reached through its
+# unix socket (no TCP port; jsc/embedded_db.py starts it).
 if os.environ.get("DATABASE_URL"):
     try:
         DATABASES = {
@@ -145,27 +145,31 @@ if os.environ.get("DATABASE_URL"):
         }
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
-    _db = DATABASES["default"]
-    if _db["ENGINE"] != "django.db.backends.sqlite3" and "@" in str(_db["NAME"]):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_URL must name a PostgreSQL database (postgres://...); the service "
+            "speaks PostgreSQL only"
+        )
+    if "@" in str(DATABASES["default"]["NAME"]):
         # "postgres:/user:pw@host/db" (one slash) parses as a database named
         # "user:pw@host/db"; say so without echoing the credential.
         raise ImproperlyConfigured(
             "DATABASE_URL is malformed: expected scheme://user:password@host:port/name"
         )
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 else:
+    from jsc.embedded_db import DATABASE, USER, cluster_dir
+
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-            },
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": DATABASE,
+            "USER": USER,
+            "HOST": str(cluster_dir()),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
@@ -304,7 +308,9 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 if CELERY_BROKER_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # A hostname it ignores: without one kombu warns "No hostname was supplied" in every
+    # process that sends a task, a warning that reads like an error on `make run`'s screen.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_FOLDER),
         "data_folder_out": str(BROKER_FOLDER),

@@ -57,3 +57,4 @@ urlpatterns = [
 ]
 
 handler404 = "jsc.errors.not_found"
+handler500 = "jsc.errors.server_error"

@@ -19,8 +19,7 @@ text never changes (the rows travel as arrays), so the server plans it once per
 connection. An alert that can now never be reached (its last open delivery failed)
 needs ``settle_alerts`` to see the rows written here, which CTEs of the same statement
 cannot: the dispatcher settles such a batch with the ORM in a transaction
-(notifications/dispatch.py). Other databases (SQLite, the embedded default) use the ORM
-statements throughout, which mean the same.
+(notifications/settle.py).
 """
 
 from __future__ import annotations
@@ -80,9 +79,11 @@ def _statement() -> str:
             WHERE d.status IN ('queued', 'retry') AND d.next_attempt_at <= %(claim_at)s
               AND EXISTS (SELECT FROM {device} v WHERE v.id = d.device_id AND v.active)
               -- Not "alert pending": the alert turns "sent" with its first device,
-              -- and its other devices are still owed their push.
+              -- and its other devices are still owed their push. An alert the doctor
+              -- acknowledged meanwhile is read: no push (its open deliveries are
+              -- cancelled by the acknowledgement; this covers one that raced it).
               AND EXISTS (SELECT FROM {alert} a WHERE a.id = d.alert_id
-                          AND a.status <> 'cancelled')
+                          AND a.status <> 'cancelled' AND a.acknowledged_at IS NULL)
             -- Urgent first (a danger sign is not queued behind a backlog of
             -- milestones), in `delivery_due_urgent_first` index order.
             ORDER BY d.urgent DESC, d.next_attempt_at

@@ -1,12 +1,16 @@
-"""Demo alerts for seed_demo: what the first scan of the day owes, in the doctors' inboxes."""
+"""Demo alerts for seed_demo: what the first scan of the day owes, in the doctors' inboxes.
+
+``seed`` runs before the dashboard's demo answers some of them (jsc/dashboard/demo.py);
+``summary`` after it, so its line says what `make run` will do: the pushes still owed
+go to the demo doctor's phone (written to the log), the answered ones never do.
+"""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from jsc.people.models import User
-from notifications.dispatch import plan_deliveries
-from notifications.models import Device
+from notifications.models import Alert, AlertStatus, Device
 from notifications.owed import record_owed_alerts
 
 DEMO_DEVICE = "demo-device-dokter-sumbersari"
@@ -19,7 +23,16 @@ def seed(stdout) -> None:
         Device.objects.get_or_create(
             token=DEMO_DEVICE, defaults={"user": doctor, "platform": "android"}
         )
-    owed = record_owed_alerts(today=timezone.localdate())
-    plan_deliveries(now=timezone.now())
-    if owed:
-        stdout.write(f"Demo alerts: {owed} owed today, waiting in the doctors' inboxes.")
+    record_owed_alerts(today=timezone.localdate())
+
+
+def summary(stdout) -> None:
+    alerts = Alert.objects.filter(escalated_from__isnull=True).exclude(status=AlertStatus.CANCELLED)
+    to_push = alerts.filter(
+        status=AlertStatus.PENDING, acknowledged_at__isnull=True, recipient__devices__active=True
+    ).distinct()
+    stdout.write(
+        f"Demo alerts: {alerts.count()} owed, in the doctors' inboxes; "
+        f"{alerts.filter(acknowledged_at__isnull=False).count()} answered, "
+        f"{to_push.count()} to push."
+    )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications.dispatch import settle_alerts
 from notifications.models import Delivery, DeliveryStatus, Device
+from notifications.settle import settle_alerts
 
 
 def _cancel_open_deliveries(device: Device) -> None:

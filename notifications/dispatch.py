@@ -9,9 +9,12 @@
    write one DeliveryAttempt per call.
 
 A run does 2 and 3 in two lanes that share the back end's send threads, each holding
-half a batch: one lane's pushes are in flight while the other settles and claims (on
-PostgreSQL one statement, notifications/claims.py). The run never holds more than one
-batch claimed.
+half a batch: one lane's pushes are in flight while the other settles and claims (one
+statement, notifications/claims.py). The run never holds more than one batch claimed.
+
+An alert acknowledged before its push went out is not pushed: the doctor has read it
+(``acknowledged_pushes_cancel`` in notifications/settle.py; the claim passes such
+deliveries over). Settling a batch is notifications/settle.py.
 
 A worker killed between the send and the settle leaves rows ``sending``; after
 ``CLAIM_LEASE`` (a minute: a live claim renews it with a heartbeat, notifications/lease.py)
@@ -23,14 +26,12 @@ inbox holds the alert either way (docs/alerts-reliability.md).
 from __future__ import annotations
 
 import logging
-import random
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from notifications.backends import get_backend
@@ -41,46 +42,25 @@ from notifications.models import (
     AlertRule,
     AlertStatus,
     Delivery,
-    DeliveryAttempt,
     DeliveryStatus,
     Device,
     PushHealth,
 )
 from notifications.payload import alert_message
-from notifications.push import MAX_BATCH, CredentialError, PushBackend, PushOutcome, PushResult
+from notifications.push import MAX_BATCH, CredentialError, PushBackend, PushOutcome
+from notifications.settle import (
+    BASE_RETRY_SECONDS,
+    CREDENTIAL_PAUSE,
+    DispatchReport,
+    batch_release,
+    batch_settle,
+    settle_alerts,
+)
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-BASE_RETRY_SECONDS = 30
 # Deliveries planned at once above which the table's statistics are refreshed.
 ANALYZE_AFTER = 500
-CREDENTIAL_PAUSE = timedelta(seconds=getattr(settings, "PUSH_CREDENTIAL_PAUSE_SECONDS", 300))
-
-
-@dataclass
-class DispatchReport:
-    counts: dict[str, int] = field(default_factory=dict)
-    credential_error: str | None = None
-    # Seconds until the earliest delivery waiting to be retried, if any.
-    next_retry_in: float | None = None
-    # The run stopped at max_batches with work left: run again at once.
-    more: bool = False
-
-    def add(self, outcome: str, n: int = 1) -> None:
-        self.counts[outcome] = self.counts.get(outcome, 0) + n
-
-
-def retry_delay(attempts: int, retry_after: float | None) -> float:
-    """Exponential backoff with jitter, at least what FCM asked for, at most the cap.
-
-    The cap (TASK_MAX_RETRY_DELAY_SECONDS) stays below Redis's visibility timeout, so a
-    delayed task is never redelivered while it waits.
-    """
-    cap = settings.TASK_MAX_RETRY_DELAY_SECONDS
-    backoff = min(cap, BASE_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
-    delay = random.uniform(backoff / 2, backoff)
-    return min(cap, max(delay, retry_after or 0.0))
 
 
 def plan_deliveries(*, now: datetime) -> int:
@@ -91,6 +71,7 @@ def plan_deliveries(*, now: datetime) -> int:
             Delivery.objects.filter(alert=OuterRef("pk"), device=OuterRef("recipient__devices"))
         ),
         status=AlertStatus.PENDING,
+        acknowledged_at__isnull=True,
         recipient__devices__active=True,
     ).values_list("id", "recipient__devices", "urgent")
     rows = [
@@ -98,7 +79,7 @@ def plan_deliveries(*, now: datetime) -> int:
         for alert_id, device_id, urgent in pairs
     ]
     Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    if len(rows) >= ANALYZE_AFTER and connection.vendor == "postgresql":
+    if len(rows) >= ANALYZE_AFTER:
         # Thousands of deliveries due at once (the daily scan's): autovacuum looks at a
         # table only once a tenth of it has changed, and until then the claim is planned
         # as if none were due, checking every due row's device and alert before its
@@ -114,181 +95,19 @@ def plan_deliveries(*, now: datetime) -> int:
     return len(rows)
 
 
-def settle_alerts(alert_ids, *, now: datetime) -> None:
-    pending = Alert.objects.filter(id__in=alert_ids, status=AlertStatus.PENDING)
-    pending.filter(
-        Exists(Delivery.objects.filter(alert=OuterRef("pk"), status=DeliveryStatus.SENT))
-    ).update(status=AlertStatus.SENT, sent_at=now)
-    unsettled = [*Delivery.OPEN, DeliveryStatus.SENDING]
-    pending.exclude(
-        Exists(Delivery.objects.filter(alert=OuterRef("pk"), status__in=unsettled))
-    ).update(status=AlertStatus.UNDELIVERED)
-
-
 def reap_stale_claims(*, now: datetime) -> int:
-    return Delivery.objects.filter(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE
-    ).update(status=DeliveryStatus.RETRY, next_attempt_at=now)
+    stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    # A dead worker's claim on an alert acknowledged meanwhile is not sent again.
+    read = stale.filter(alert__acknowledged_at__isnull=False)
+    alert_ids = set(read.values_list("alert_id", flat=True))
+    if alert_ids:
+        read.update(status=DeliveryStatus.CANCELLED)
+        settle_alerts(alert_ids, now=now)
+    return stale.update(status=DeliveryStatus.RETRY, next_attempt_at=now)
 
 
 def claim(*, now: datetime, limit: int) -> list[Delivery]:
-    if connection.vendor == "postgresql":
-        return settle_and_claim(
-            [], [], backend="", held_at=None, now=now, claim_at=now, limit=limit
-        )
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                status__in=Delivery.OPEN,
-                next_attempt_at__lte=now,
-                device__active=True,
-            )
-            # Not "alert pending": the alert turns "sent" with its first device, and
-            # its other devices are still owed their push.
-            .exclude(alert__status=AlertStatus.CANCELLED)
-            # Urgent first: a danger sign is not queued behind a backlog of milestones
-            # (a first scan owes hundreds of thousands; docs/alerts-urgent.md).
-            .order_by("-urgent", "next_attempt_at", "id")
-            .values_list("id", flat=True)[:limit]
-        )
-        Delivery.objects.filter(id__in=ids).update(
-            status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-    return list(Delivery.objects.filter(id__in=ids).select_related("alert", "device"))
-
-
-SETTLED_FIELDS = ["status", "attempts", "next_attempt_at", "sent_at", "message_id"]
-
-
-def _settle(
-    deliveries: dict[int, Delivery],
-    results: list[PushResult],
-    backend: PushBackend,
-    *,
-    then_claim: int = 0,
-) -> tuple[DispatchReport, dict[int, Delivery]]:
-    """Record each result, and with ``then_claim`` claim that many deliveries next in
-    the same transaction (one commit per batch; notifications/claims.py)."""
-    now = timezone.now()
-    report = DispatchReport()
-    attempts, dead_devices = [], set()
-    for result in results:
-        delivery = deliveries[result.message.ref]
-        outcome = result.outcome
-        if outcome == PushOutcome.NOT_ATTEMPTED:
-            # The batch ran out of time before this one was sent: next run, no attempt used.
-            delivery.status = DeliveryStatus.RETRY
-            delivery.attempts -= 1
-            delivery.next_attempt_at = now
-            report.add("not_attempted")
-            continue
-        if outcome == PushOutcome.CREDENTIAL_PAUSE:
-            # Not the device's fault: try again after a pause, without using up attempts.
-            delivery.status = DeliveryStatus.RETRY
-            delivery.attempts -= 1
-            delivery.next_attempt_at = now + CREDENTIAL_PAUSE
-        elif outcome == PushOutcome.SENT:
-            delivery.status, delivery.sent_at = DeliveryStatus.SENT, now
-            delivery.message_id = (result.message_id or "")[:200]
-        elif outcome == PushOutcome.DEAD_TOKEN:
-            delivery.status = DeliveryStatus.DEAD_TOKEN
-            dead_devices.add(delivery.device_id)
-        elif outcome == PushOutcome.RETRY and delivery.attempts < MAX_ATTEMPTS:
-            delivery.status = DeliveryStatus.RETRY
-            delivery.next_attempt_at = now + timedelta(
-                seconds=retry_delay(delivery.attempts, result.retry_after)
-            )
-        else:
-            delivery.status = DeliveryStatus.FAILED
-        report.add(delivery.status)
-        attempts.append(
-            DeliveryAttempt(
-                delivery=delivery,
-                backend=backend.name,
-                outcome=outcome,
-                error_code=(result.error_code or "")[:64],
-                error=(result.error or "")[:300],
-                retry_after_seconds=result.retry_after,
-            )
-        )
-    held_at = next(iter(deliveries.values())).claimed_at
-    # An alert may now have no device left to reach: settle_alerts must see the rows
-    # just written, in the same transaction. Only failures and dead tokens end a
-    # delivery without a push, so a batch of sends and retries needs no more than the
-    # one statement.
-    final = any(
-        d.status in (DeliveryStatus.FAILED, DeliveryStatus.DEAD_TOKEN) for d in deliveries.values()
-    )
-    postgresql = connection.vendor == "postgresql"
-    if postgresql and not final:
-        claimed = settle_and_claim(
-            list(deliveries.values()),
-            attempts,
-            backend=backend.name,
-            held_at=held_at,
-            now=now,
-            claim_at=timezone.now(),
-            limit=then_claim,
-        )
-        return report, {d.id: d for d in claimed}
-    with transaction.atomic():
-        alert_ids = {d.alert_id for d in deliveries.values()}
-        if postgresql:
-            settle_and_claim(
-                list(deliveries.values()),
-                attempts,
-                backend=backend.name,
-                held_at=held_at,
-                now=now,
-                claim_at=now,
-                limit=0,
-            )
-        else:
-            DeliveryAttempt.objects.bulk_create(attempts)
-            # Only rows this run still holds: had a claim outlived its lease and been
-            # taken over, the other run's bookkeeping stands.
-            ours = set(
-                Delivery.objects.select_for_update()
-                .filter(id__in=deliveries.keys(), status=DeliveryStatus.SENDING, claimed_at=held_at)
-                .values_list("id", flat=True)
-            )
-            Delivery.objects.bulk_update(
-                [d for d in deliveries.values() if d.id in ours], SETTLED_FIELDS
-            )
-        if dead_devices:
-            Device.objects.filter(id__in=dead_devices).update(active=False)
-            # The device's other queued pushes would fail the same way.
-            others = Delivery.objects.filter(device_id__in=dead_devices, status__in=Delivery.OPEN)
-            alert_ids |= set(others.values_list("alert_id", flat=True))
-            others.update(status=DeliveryStatus.DEAD_TOKEN)
-        settle_alerts(alert_ids, now=now)
-        claimed = claim(now=timezone.now(), limit=then_claim) if then_claim else []
-    return report, {d.id: d for d in claimed}
-
-
-def _release(
-    deliveries: dict[int, Delivery],
-    *,
-    delay: timedelta,
-    backend: PushBackend,
-    error: str,
-    outcome: PushOutcome,
-) -> None:
-    """Give claimed rows back, the attempt not counted: the back end raised before it
-    could send them. The failed call is still recorded against each."""
-    with transaction.atomic():
-        DeliveryAttempt.objects.bulk_create(
-            DeliveryAttempt(
-                delivery_id=delivery_id, backend=backend.name, outcome=outcome, error=error[:300]
-            )
-            for delivery_id in deliveries
-        )
-        Delivery.objects.filter(id__in=deliveries.keys(), status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.RETRY,
-            attempts=F("attempts") - 1,
-            next_attempt_at=timezone.now() + delay,
-        )
+    return settle_and_claim([], [], backend="", held_at=None, now=now, claim_at=now, limit=limit)
 
 
 def _set_health(backend_name: str, *, ok: bool, detail: str = "") -> None:
@@ -322,7 +141,7 @@ def _messages(deliveries: dict[int, Delivery], offsets: dict[str, int]):
     ]
 
 
-# Claims a run works on at once (on PostgreSQL, outside a transaction). While one lane
+# Claims a run works on at once (outside a transaction). While one lane
 # claims or settles, the other's pushes are in flight on the back end's shared send
 # threads, so the threads do not idle through the bookkeeping (bench/notes.md,
 # "Dispatch"). The lanes split the batch size between them: a run still holds at most
@@ -352,9 +171,8 @@ def dispatch_due(
     plan_deliveries(now=now)
     offsets = dict(AlertRule.objects.values_list("milestone", "offset_days"))
     # Lanes need connections of their own, which cannot see rows of a transaction
-    # still open on this one (a caller's atomic block, a test's); SQLite allows one
-    # writer at a time anyway. Those run one lane, here.
-    lanes = LANES if connection.vendor == "postgresql" and not connection.in_atomic_block else 1
+    # still open on this one (a caller's atomic block, a test's): those run one lane, here.
+    lanes = 1 if connection.in_atomic_block else LANES
     lanes = min(lanes, batch_size)
     sizes = [batch_size // lanes + (i < batch_size % lanes) for i in range(lanes)]
     run = _Run(backend, offsets, claims_left=max_batches * lanes)
@@ -450,7 +268,7 @@ class _Run:
                 self._stop.set()
                 self.held.release(held)
                 _renewed(deliveries, held)
-                _release(
+                batch_release(
                     deliveries,
                     delay=timedelta(seconds=BASE_RETRY_SECONDS),
                     backend=self.backend,
@@ -460,7 +278,7 @@ class _Run:
                 raise
             self.held.release(held)
             _renewed(deliveries, held)
-            report, deliveries = _settle(
+            report, deliveries = batch_settle(
                 deliveries, results, self.backend, then_claim=size if self._may_claim() else 0
             )
             counts = report.counts
@@ -477,7 +295,7 @@ class _Run:
         answered = {r.message.ref for r in exc.results}
         unanswered = {k: v for k, v in deliveries.items() if k not in answered}
         if unanswered:
-            _release(
+            batch_release(
                 unanswered,
                 delay=CREDENTIAL_PAUSE,
                 backend=self.backend,
@@ -485,7 +303,7 @@ class _Run:
                 outcome=PushOutcome.CREDENTIAL_PAUSE,
             )
         if exc.results:
-            _settle(
+            batch_settle(
                 {r.message.ref: deliveries[r.message.ref] for r in exc.results},
                 exc.results,
                 self.backend,
@@ -509,6 +327,7 @@ def _next_retry_in() -> float | None:
         # Rows claim() would never take must not wake anyone (a wake-up "due now" for
         # them would spin the dispatcher).
         .exclude(alert__status=AlertStatus.CANCELLED)
+        .exclude(alert__acknowledged_at__isnull=False)
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()

@@ -93,18 +93,11 @@ def _owed_select(
     registration, an edit or a referral.
     """
     qn = connection.ops.quote_name
-    pg = connection.vendor == "postgresql"
-    # PostgreSQL types a VALUES list by its literals; SQLite keeps dates as ISO text.
-    day = "CAST(%s AS date)" if pg else "%s"
-    flag = "CAST(%s AS boolean)" if pg else "%s"
-
-    def d(value: date):
-        return value if pg else value.isoformat()
-
     rows, params = [], []
     for w in ws:
-        rows.append(f"(%s, {day}, {day}, %s, {flag})")
-        params += [w.band, d(w.earliest_edd), d(w.latest_edd), w.rule.milestone, w.rule.urgent]
+        # PostgreSQL types a VALUES list by its literals: the casts say what they are.
+        rows.append("(%s, CAST(%s AS date), CAST(%s AS date), %s, CAST(%s AS boolean))")
+        params += [w.band, w.earliest_edd, w.latest_edd, w.rule.milestone, w.rule.urgent]
     pregnancy, user, alert, referral = (
         qn(Pregnancy._meta.db_table),
         qn(User._meta.db_table),
@@ -138,7 +131,7 @@ def _owed_select(
         " AND p.edd >= w.earliest AND p.edd <= w.latest"
         f" LEFT JOIN {user} n ON n.id = p.doctor_id AND n.is_active AND n.role = %s"
         " AND n.facility_id = p.facility_id"
-        f" WHERE p.status = %s AND p.edd >= {day} AND p.edd <= {day}{narrow})"
+        f" WHERE p.status = %s AND p.edd >= %s AND p.edd <= %s{narrow})"
         f" SELECT c.id AS pregnancy_id, c.doctor_id AS recipient_id, {columns} FROM c"
         f" WHERE c.named IS NOT NULL AND {not_alerted('c.doctor_id')}"
         f" UNION ALL SELECT c.id AS pregnancy_id, r.id AS recipient_id, {columns} FROM c"
@@ -158,8 +151,8 @@ def _owed_select(
     params += [
         doctor,
         PregnancyStatus.ACTIVE.value,
-        d(first),
-        d(last),
+        first,
+        last,
         *narrow_params,
         doctor,
         doctor,
@@ -196,23 +189,16 @@ def alerts_owed(*, today: date, pregnancy_ids=None) -> list[Alert]:
             owed += [
                 Alert(
                     id=uuid.uuid4(),
-                    # SQLite answers with hex text where PostgreSQL gives UUIDs.
-                    pregnancy_id=uuid.UUID(str(pregnancy_id)),
-                    recipient_id=uuid.UUID(str(recipient_id)),
+                    pregnancy_id=pregnancy_id,
+                    recipient_id=recipient_id,
                     milestone=milestone,
-                    urgent=bool(urgent),
-                    edd=date.fromisoformat(edd) if isinstance(edd, str) else edd,
+                    urgent=urgent,
+                    edd=edd,
                     risk_band=band,
                 )
                 for pregnancy_id, recipient_id, milestone, urgent, edd, band in cursor.fetchall()
             ]
     return owed
-
-
-def _new_id_sql() -> str:
-    if connection.vendor == "postgresql":
-        return "gen_random_uuid()"  # built in from PostgreSQL 13
-    return "lower(hex(randomblob(16)))"  # Django keeps a UUID in SQLite as 32 hex digits
 
 
 def _constant_columns(now) -> tuple[list[str], list]:
@@ -254,7 +240,8 @@ def record_owed_alerts(*, today: date, pregnancy_ids=None) -> int:
         for sql, params, columns in statements:
             names = ", ".join(qn(c) for c in ["id", *columns, *constant])
             values = ", ".join(
-                [_new_id_sql(), *(f"o.{qn(c)}" for c in columns)] + ["%s"] * len(constant)
+                # gen_random_uuid(): built in from PostgreSQL 13.
+                ["gen_random_uuid()", *(f"o.{qn(c)}" for c in columns)] + ["%s"] * len(constant)
             )
             cursor.execute(
                 f"INSERT INTO {qn(Alert._meta.db_table)} ({names})"
@@ -263,7 +250,7 @@ def record_owed_alerts(*, today: date, pregnancy_ids=None) -> int:
                 [*constant_params, *params],
             )
             inserted += cursor.rowcount
-            if cursor.rowcount >= ANALYZE_AFTER and connection.vendor == "postgresql":
+            if cursor.rowcount >= ANALYZE_AFTER:
                 # A first scan (first deploy, a new rule) fills a table the planner
                 # believes empty: autovacuum looks again only after a tenth of it has
                 # changed, and until then the next slice probes "not yet alerted" by

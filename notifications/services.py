@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from notifications.escalation import escalate
 from notifications.models import AckAction, Alert, AlertStatus, Delivery, DeliveryStatus
 from notifications.owed import record_owed_alerts
+from notifications.settle import acknowledged_pushes_cancel
 
 logger = logging.getLogger(__name__)
 
@@ -134,5 +135,7 @@ def alert_acknowledge(
         alert.action = action or ""
         alert.note = note or ""
         alert.save(update_fields=["acknowledged_at", "acknowledged_by", "action", "note"])
+        # Read before its push went out: the push is not sent (docs/alerts.md).
+        acknowledged_pushes_cancel(alert_ids=[alert.pk], now=now)
     logger.info("alert %s acknowledged by user %s (%s)", alert.pk, by.pk, alert.action or "-")
     return alert

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from notifications.dispatch import dispatch_due
 from notifications.services import scan
-from notifications.wakeup import wakeup_book
+from notifications.wakeup import wakeup_book, wakeup_replaced
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +33,20 @@ def scan_due_alerts() -> None:
 
 
 @shared_task(name="notifications.tasks.dispatch_alerts", max_retries=10, **RETRY_POLICY)
-def dispatch_alerts() -> None:
+def dispatch_alerts(booked_for: str | None = None) -> None:
+    """``booked_for``: the time of the wake-up booking that queued this run, if one did."""
+    if booked_for is not None:
+        at = datetime.fromisoformat(booked_for)
+        if wakeup_replaced(booked_for=at):
+            logger.info("dispatch wake-up for %s replaced by another booking: not run", at)
+            return
+        # Counted by the fault suite: the runs the dispatcher books for itself.
+        logger.info("dispatch run, woken up as booked for %s", at)
     report = dispatch_due()
     if report.more:
+        # Bounded by work, not time: a run stops here only after all its claims, each of
+        # at least one delivery. Counted by the fault suite beside the wake-ups.
+        logger.info("dispatch run used all its claims with more due: queued again")
         dispatch_alerts.delay()
         return
     # Retries (and a dead worker's claims) wait in the database. Wake a worker for the
@@ -49,7 +60,7 @@ def dispatch_alerts() -> None:
             now = timezone.now()
             booked = wakeup_book(at=now + timedelta(seconds=wait), now=now)
             if booked is not None:
-                dispatch_alerts.apply_async(eta=booked)
+                dispatch_alerts.apply_async(eta=booked, kwargs={"booked_for": booked.isoformat()})
 
 
 # Publishing waits at most about a second for a broker that does not answer: the

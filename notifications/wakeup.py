@@ -6,6 +6,11 @@ waiting books one wake-up for the earliest of them; a run that finds one already
 booked at or before that time books nothing. So however many runs end (scans, retries,
 two workers), one message waits in the broker, and the dispatcher sleeps until the
 earliest retry instead of re-queuing itself in a loop (docs/alerts-reliability.md).
+
+A booking moved earlier leaves the later message queued; when it fires, the row holds
+another time (``wakeup_replaced``) and it runs nothing. So the wake-ups that run are
+bookings that were never replaced, each made at least COALESCE after the one before
+ran: at most one per COALESCE, whatever the load.
 """
 
 from __future__ import annotations
@@ -34,3 +39,9 @@ def wakeup_book(*, at: datetime, now: datetime) -> datetime | None:
         .update(due_at=at)
     )
     return at if booked else None
+
+
+def wakeup_replaced(*, booked_for: datetime) -> bool:
+    """Whether the wake-up booked for ``booked_for`` was replaced by another booking
+    (an earlier one, which ran in its place, or a later one that will)."""
+    return not DispatchWakeup.objects.filter(pk=1, due_at=booked_for).exists()

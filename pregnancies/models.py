@@ -118,8 +118,7 @@ class Pregnancy(models.Model):
     abortus = models.PositiveSmallIntegerField()
     height_cm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     # What the midwife gave; ``risk_factors`` adds the derived ones. Both are lists of
-    # codes from pregnancies.rules.kspr (JSON so that SQLite, the embedded default,
-    # stores them too).
+    # codes from pregnancies.rules.kspr.
     given_risk_factors = models.JSONField(default=list)
     risk_factors = models.JSONField(default=list)
     kspr_score = models.PositiveSmallIntegerField()

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -54,6 +55,32 @@ def chromium():
                 yield browser
             finally:
                 browser.close()
+
+
+@contextmanager
+def reachable_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder that make run's PostgreSQL can reach for as long as it runs.
+
+    Run as root, the embedded server runs as a user of its own (jsc/embedded_db.py) and
+    opens its files by absolute path; pytest's tmp_path lies under a folder that every
+    new pytest session (another engineer's, on a shared machine) sets back to 0700, and
+    a server there panics at its next checkpoint. Removed on the way out.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_database_url() -> str:
+    """The test database pytest-django made, as a DATABASE_URL for a process the test
+    starts (the test asks for the ``db`` fixture first, so it exists)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def closed_port() -> int:

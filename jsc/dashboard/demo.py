@@ -21,6 +21,7 @@ from django.utils import timezone
 from jsc.dashboard.models import TargetYear, VillagePopulation
 from jsc.people.models import Village
 from notifications.models import Alert
+from notifications.settle import acknowledged_pushes_cancel
 
 DEMO_CBR = 15
 DEMO_SCALE = 100  # the demo holds about 1 in 100 of Jember's pregnancies
@@ -66,13 +67,17 @@ def _alert_history() -> int:
             alert.acknowledged_at = raised + took
             answered.append(alert)
     Alert.objects.bulk_update(alerts, ["created_at", "sent_at", "acknowledged_at"])
+    # Answered before any push: never pushed, as for any alert (notifications/dispatch.py).
+    acknowledged_pushes_cancel(alert_ids=[a.pk for a in answered], now=now)
     return len(answered)
 
 
 def seed(stdout) -> None:
     made = _targets(timezone.localdate().year)
-    answered = _alert_history()
+    _alert_history()
+    years = " and ".join(str(y) for y in made)
     stdout.write(
-        f"Demo targets: crude birth rate and village populations for {made or 'no new'} "
-        f"year(s), marked as demo; {answered} demo alerts answered."
+        f"Demo targets: birth rate and village populations, {years} (marked demo)."
+        if made
+        else "Demo targets: entered on an earlier run."
     )

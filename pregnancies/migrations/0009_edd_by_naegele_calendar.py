@@ -30,7 +30,6 @@ the history too.
 """
 
 import uuid
-from datetime import timedelta
 
 from django.db import migrations, transaction
 from django.db.models import Exists, OuterRef
@@ -46,17 +45,7 @@ NAEGELE_SQL = "CAST({lmp} + 7 + INTERVAL '9 months' AS date)"
 OLD_RULE_SQL = "({lmp} + 280)"
 
 
-def _old_rule(lmp):
-    return lmp + timedelta(days=280)
-
-
-def _naegele(lmp):
-    from pregnancies.rules.dates import edd_from_lmp
-
-    return edd_from_lmp(lmp)
-
-
-def _move_batch_postgresql(apps, schema_editor, rule_sql, rule, after, now):
+def _move_batch(apps, schema_editor, rule_sql, after, now):
     """One statement: the next pregnancies (by id) whose EDD disagrees with the rule, locked,
     moved and recorded. ((id, status) of each moved, the id to go on after)."""
     qn = schema_editor.quote_name
@@ -86,34 +75,6 @@ def _move_batch_postgresql(apps, schema_editor, rule_sql, rule, after, now):
     return moved, moved[-1][0] if moved else None
 
 
-def _move_batch_sqlite(apps, schema_editor, rule_sql, rule, after, now):
-    """The same on SQLite, the local default until it is retired: it cannot add months
-    to a date the way PostgreSQL does, so the dates are computed here."""
-    Pregnancy = apps.get_model("pregnancies", "Pregnancy")
-    EddChange = apps.get_model("pregnancies", "EddChange")
-    rows = list(
-        Pregnancy.objects.filter(edd_source="lmp", pk__gt=after)
-        .order_by("pk")
-        .only("id", "lmp", "edd", "status")[:BATCH]
-    )
-    moved = [p for p in rows if rule(p.lmp) != p.edd]
-    EddChange.objects.bulk_create(
-        EddChange(
-            pregnancy_id=p.pk,
-            at=now,
-            old_edd=p.edd,
-            new_edd=rule(p.lmp),
-            edd_source="lmp",
-            source="rule",
-        )
-        for p in moved
-    )
-    for p in moved:
-        p.edd, p.updated_at = rule(p.lmp), now
-    Pregnancy.objects.bulk_update(moved, ["edd", "updated_at"])
-    return [(p.pk, p.status) for p in moved], rows[-1].pk if rows else None
-
-
 def _replan(apps, pregnancy_ids):
     """replan_for_pregnancies as of notifications 0007: alerts of these pregnancies that
     no phone received, nobody answered and nobody escalated are dropped (with their
@@ -131,24 +92,22 @@ def _replan(apps, pregnancy_ids):
     ).exclude(Exists(pushed)).delete()
 
 
-def _recompute(apps, schema_editor, rule_sql, rule):
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    move_batch = _move_batch_postgresql if postgresql else _move_batch_sqlite
+def _recompute(apps, schema_editor, rule_sql):
     after = FIRST_ID
     while after is not None:
         with transaction.atomic(using=schema_editor.connection.alias):
-            moved, after = move_batch(apps, schema_editor, rule_sql, rule, after, timezone.now())
+            moved, after = _move_batch(apps, schema_editor, rule_sql, after, timezone.now())
             active = [pk for pk, status in moved if status == "active"]
             if active:
                 _replan(apps, active)
 
 
 def forwards(apps, schema_editor):
-    _recompute(apps, schema_editor, NAEGELE_SQL, _naegele)
+    _recompute(apps, schema_editor, NAEGELE_SQL)
 
 
 def backwards(apps, schema_editor):
-    _recompute(apps, schema_editor, OLD_RULE_SQL, _old_rule)
+    _recompute(apps, schema_editor, OLD_RULE_SQL)
 
 
 class Migration(migrations.Migration):

@@ -37,8 +37,7 @@ def refresh_post_term(*, today: date, batch_size: int = BATCH_SIZE) -> int:
         Pregnancy.objects.filter(
             gestation_reached(POST_TERM_DAYS, on=today), status=PregnancyStatus.ACTIVE
         )
-        # JSON text search works on PostgreSQL and SQLite alike (JSON "contains" does
-        # not exist on SQLite); the quotes make it match the whole code only.
+        # A JSON text search; the quotes make it match the whole code only.
         .exclude(risk_factors__icontains='"post_term"')
         .select_related("mother")
         .order_by("edd", "id")

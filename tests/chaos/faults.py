@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 
 from tests.chaos.suite import Row, Suite
 from tests.fakes.fake_fcm import quota_exceeded, unavailable
@@ -65,9 +66,15 @@ def _fcm_fault(suite: Suite, row: Row, start) -> float:
     suite.wait_for_dispatch()
     log_from = len(suite.cluster.log("worker"))
     start(suite.fake)
+    began = datetime.now(UTC)
     time.sleep(suite.scale.fcm_window)
     suite.fake.heal()
-    row.dispatch_runs_while_waiting = _dispatch_runs(suite.cluster.log("worker")[log_from:])
+    healed = datetime.now(UTC)
+    log = suite.cluster.log("worker")
+    row.dispatch_runs_while_waiting = _dispatch_runs(log[log_from:])
+    row.wakeups_while_waiting = len([t for t in _wakeups(log) if began <= t <= healed])
+    row.requeued_while_waiting = log[log_from:].count("used all its claims with more due")
+    row.waiting_seconds = (healed - began).total_seconds()
     return time.monotonic()
 
 
@@ -106,6 +113,12 @@ def _sending(suite: Suite) -> int:
 
 def _dispatch_runs(log: str) -> int:
     return len(re.findall(r"Task notifications\.tasks\.dispatch_alerts\[[^\]]+\] received", log))
+
+
+def _wakeups(log: str) -> list[datetime]:
+    """The times of the wake-ups that ran (notifications/tasks.py logs each)."""
+    found = re.findall(r"dispatch run, woken up as booked for (\S+ \S+)", log)
+    return [datetime.fromisoformat(t) for t in found]
 
 
 SHORT_FORM = [

@@ -64,6 +64,9 @@ class Row:
     lost: int = 0
     recover_seconds: float | None = None
     dispatch_runs_while_waiting: int | None = None
+    wakeups_while_waiting: int | None = None
+    requeued_while_waiting: int = 0
+    waiting_seconds: float = 0.0
     inbox_ok: bool = True
     phase_seconds: float = 0.0
     visits_sent: int = 0
@@ -385,7 +388,9 @@ class Suite:
             if r.dispatch_runs_while_waiting is not None:
                 out.append(
                     f"{r.fault}: {r.dispatch_runs_while_waiting} dispatch runs while FCM "
-                    "asked to wait"
+                    f"asked to wait ({r.waiting_seconds:.0f} s): {r.wakeups_while_waiting} "
+                    f"booked by the dispatcher itself, {r.requeued_while_waiting} queued again "
+                    "by a run that used all its claims"
                 )
             for note in r.notes:
                 out.append(f"{r.fault}: {note}")

@@ -1,10 +1,13 @@
 """Every test of the jsc package and its apps (tests/jsc/...) starts with a clean cache.
-Helpers shared with other folders (manage.py and gunicorn runs) are in tests/support.py."""
+Helpers shared with other folders (manage.py and gunicorn runs) are in tests/support.py.
+``db_tmp``: a temporary folder for tests that start make run's own PostgreSQL."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+
+from tests.support import reachable_folder
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +16,9 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def db_tmp():
+    with reachable_folder("jsc-test-") as folder:
+        yield folder

@@ -11,7 +11,12 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from tests import support
+
+# The web process runs on the test database (its tables; no test data it must see).
+pytestmark = pytest.mark.django_db
 
 NIK = "3509215708950012"
 # Shaped like an FCM registration token: an instance id, ":APA91b", a long tail.
@@ -20,11 +25,12 @@ TOKEN = "dXNlci1waG9uZS0xMjM0NTY3:APA91bH" + "k3Jq9xLmW2" * 14 + "Q7w_Z9"
 
 @contextmanager
 def gunicorn(tmp_path: Path):
-    """A gunicorn serving the local settings; yields (base URL, access log, stderr log)."""
+    """A gunicorn serving the local settings on the test database; yields (base URL,
+    access log, stderr log)."""
     log = tmp_path / "access.log"
     errors = tmp_path / "stderr.log"
     env = {**os.environ, "JSC_ENV": "local", "JSC_VAR_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
+    env["DATABASE_URL"] = support.test_database_url()
     with errors.open("w") as stderr:
         with support.gunicorn(env, "--access-logfile", str(log), stderr=stderr) as (base, _):
             yield base, log, errors

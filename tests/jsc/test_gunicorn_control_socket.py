@@ -9,7 +9,12 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import pytest
+
 from tests import support
+
+# The web process runs on the test database (its tables; no test data it must see).
+pytestmark = pytest.mark.django_db
 
 
 @contextmanager
@@ -21,9 +26,9 @@ def gunicorn(tmp_path: Path, name: str, **extra_env: str):
         "JSC_VAR_DIR": str(tmp_path / name),
         "HOME": str(tmp_path / "home"),
         "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+        "DATABASE_URL": support.test_database_url(),
         **extra_env,
     }
-    env.pop("DATABASE_URL", None)
     if "GUNICORN_CONTROL_SOCKET" not in extra_env:
         env.pop("GUNICORN_CONTROL_SOCKET", None)
     with support.gunicorn(env, "--workers", "1") as (_, server):

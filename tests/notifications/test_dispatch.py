@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from notifications.dispatch import MAX_ATTEMPTS, dispatch_due, plan_deliveries, retry_delay
+from notifications.dispatch import dispatch_due, plan_deliveries
 from notifications.models import Alert, Delivery, DeliveryAttempt, Device, PushHealth
 from notifications.owed import record_owed_alerts
 from notifications.push import CredentialError, PushOutcome, PushResult
+from notifications.settle import MAX_ATTEMPTS, retry_delay
 from tests.notifications.helpers import device_for, make_pregnancy
 
 TODAY = date(2026, 12, 1)

@@ -9,23 +9,19 @@ import time
 from collections import Counter
 from datetime import date, timedelta
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from notifications import dispatch
+from notifications import dispatch, settle
 from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery
 from notifications.owed import record_owed_alerts
 from notifications.push import CredentialError, PushOutcome, PushResult
 from tests.notifications.helpers import device_for, make_pregnancy, run_at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    # SQLite (the embedded default) runs one lane; tests/notifications/test_dispatch.py
-    # covers that path.
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="lanes need PostgreSQL"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TODAY = date(2026, 12, 1)
 
@@ -127,7 +123,7 @@ def test_a_settle_that_fails_leaves_its_batch_to_the_lease_and_loses_nothing(
     forty_owed, monkeypatch
 ):
     backend = Watching()
-    real = dispatch.settle_and_claim
+    real = settle.settle_and_claim
     failed: list[list[int]] = []
 
     def fails_once(settled, *args, **kwargs):
@@ -136,7 +132,7 @@ def test_a_settle_that_fails_leaves_its_batch_to_the_lease_and_loses_nothing(
             raise RuntimeError("database connection lost")
         return real(settled, *args, **kwargs)
 
-    monkeypatch.setattr(dispatch, "settle_and_claim", fails_once)
+    monkeypatch.setattr(settle, "settle_and_claim", fails_once)
     with pytest.raises(RuntimeError):
         dispatch_due(backend=backend)
 
@@ -154,6 +150,33 @@ def test_a_settle_that_fails_leaves_its_batch_to_the_lease_and_loses_nothing(
     assert Delivery.objects.filter(status="sent").count() == 40
     repeated = {alert for alert, n in backend.pushed.items() if n > 1}
     assert len(repeated) <= len(held)  # at most the one batch, collapsing on the phone
+
+
+def test_a_settle_whose_connection_is_dropped_settles_again_and_repeats_nothing(
+    forty_owed, monkeypatch
+):
+    # What a network blip, a failover or `pg_terminate_backend` does: the connection a
+    # lane settles on dies under it, once, after FCM accepted the batch.
+    backend = Watching()
+    real = settle.settle_and_claim
+    dropped: list[int] = []
+
+    def dropped_once(settled, *args, **kwargs):
+        if settled and not dropped:
+            connection.ensure_connection()
+            dropped.append(connection.connection.info.backend_pid)
+            with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [dropped[0]])
+        return real(settled, *args, **kwargs)
+
+    monkeypatch.setattr(settle, "settle_and_claim", dropped_once)
+    report = dispatch_due(backend=backend)
+
+    assert dropped, "no connection was dropped"
+    assert report.counts == {"sent": 40}
+    assert not Delivery.objects.filter(status="sending").exists()
+    assert Delivery.objects.filter(status="sent").count() == 40
+    assert max(backend.pushed.values()) == 1  # the dropped batch was not sent again
 
 
 def test_credentials_refused_in_one_lane_stop_the_run_and_pause_every_claim(forty_owed):

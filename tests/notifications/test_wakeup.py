@@ -14,6 +14,7 @@ from notifications.dispatch import dispatch_due
 from notifications.models import Alert, Delivery, DispatchWakeup
 from notifications.owed import record_owed_alerts
 from notifications.push import PushOutcome
+from notifications.settle import DispatchReport
 from notifications.wakeup import COALESCE, wakeup_book
 from tests.notifications.helpers import device_for, make_pregnancy
 
@@ -89,8 +90,8 @@ def test_a_retry_nobody_would_claim_wakes_nobody(waiting_for_fcm, recording, que
 def test_after_fcm_refuses_our_credentials_one_wake_up_waits_out_the_pause(
     ana, citra, sumbersari, queued, monkeypatch
 ):
-    from notifications.dispatch import CREDENTIAL_PAUSE
     from notifications.push import CredentialError
+    from notifications.settle import CREDENTIAL_PAUSE
 
     make_pregnancy(facility=sumbersari, by=ana, edd=TODAY + timedelta(days=7))
     record_owed_alerts(today=TODAY)
@@ -109,3 +110,25 @@ def test_after_fcm_refuses_our_credentials_one_wake_up_waits_out_the_pause(
     (call,) = queued
     wait = (call["eta"] - timezone.now()).total_seconds()
     assert CREDENTIAL_PAUSE.total_seconds() - 5 <= wait <= CREDENTIAL_PAUSE.total_seconds()
+
+
+def test_a_wake_up_replaced_by_an_earlier_booking_runs_nothing(waiting_for_fcm, queued):
+    tasks.dispatch_alerts.run()
+    (first,) = queued
+    assert first["kwargs"] == {"booked_for": first["eta"].isoformat()}
+    # An earlier retry moved the booking: the first message still waits in the broker.
+    now = timezone.now()
+    earlier = wakeup_book(at=now + timedelta(seconds=3), now=now)
+    assert earlier is not None and earlier < first["eta"]
+    runs = []
+
+    def dispatch_due_counted():
+        runs.append(1)
+        return DispatchReport()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tasks, "dispatch_due", dispatch_due_counted)
+        tasks.dispatch_alerts.run(**first["kwargs"])  # the replaced one fires: nothing
+        assert runs == []
+        tasks.dispatch_alerts.run(booked_for=earlier.isoformat())  # the booking that holds
+    assert len(runs) == 1

@@ -19,10 +19,9 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from jsc.dashboard import rules
 from jsc.dashboard.models import TargetYear, VillagePopulation
 from jsc.dashboard.selectors.precomputed import freshness, precomputed_events
-from jsc.dashboard.selectors.sql import gestational_days, latest_of, year_month
 from jsc.people.models import District, Facility, User, Village
 from pregnancies.models import Mother, Outcome, OutcomeKind, Pregnancy, Visit
-from pregnancies.rules.dates import LMP_TO_EDD_MAX_DAYS, PREGNANCY_DAYS
+from pregnancies.rules.dates import EDD_SOURCE_LMP, LMP_TO_EDD_MAX_DAYS, PREGNANCY_DAYS
 
 DELIVERY_KINDS = (OutcomeKind.LIVE_BIRTH, OutcomeKind.STILLBIRTH)
 HIGH_BANDS = ("high", "very_high")
@@ -83,6 +82,24 @@ def _pct(count: int, base: int | None) -> float | None:
 # How events are grouped: by district (the regency's PWS), by village of one district,
 # or by district and village together (the precomputed counts, docs/dashboard.md, "Speed").
 BY_DISTRICT, BY_VILLAGE, BY_BOTH = "district", "village", "both"
+
+
+def latest_of(columns: list[str]) -> str:
+    """The latest of several dates, NULL when any is NULL (GREATEST skips NULLs): an
+    indicator is reached on the last of the visits its schedule asks for, if all were."""
+    any_null = " OR ".join(f"{c} IS NULL" for c in columns)
+    return f"CASE WHEN {any_null} THEN NULL ELSE GREATEST({', '.join(columns)}) END"
+
+
+def gestational_days(on: str, pregnancy: str) -> str:
+    """Days of gestation on the DATE ``on`` of the pregnancy aliased ``pregnancy``:
+    pregnancies.rules.dates.ga_start in SQL (from the LMP for an LMP EDD, from EDD - 280
+    for an ultrasound one)."""
+    return (
+        f"CASE WHEN {pregnancy}.edd_source = '{EDD_SOURCE_LMP}'"
+        f" THEN ({on} - {pregnancy}.lmp)"
+        f" ELSE ({on} - {pregnancy}.edd) + {PREGNANCY_DAYS} END"
+    )
 
 
 def _level(district_id: int | None, by: str | None) -> str:
@@ -168,9 +185,9 @@ def _visit_events(
         UNION ALL SELECT area, village, 'k4', k4_d FROM x
         UNION ALL SELECT area, village, 'k6', k6_d FROM x
     )
-    SELECT area, village, ind, {year_month("d")} AS ym, COUNT(*)
+    SELECT area, village, ind, to_char(d, 'YYYY-MM') AS ym, COUNT(*)
     FROM e WHERE area IS NOT NULL AND d BETWEEN %s AND %s
-    GROUP BY area, village, ind, {year_month("d")}
+    GROUP BY area, village, ind, to_char(d, 'YYYY-MM')
     """
     # A visit lies between the start of its pregnancy (at most LMP_TO_EDD_MAX_DAYS before
     # the EDD) and a few weeks past the EDD, so only pregnancies with an EDD near the

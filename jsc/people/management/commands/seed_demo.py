@@ -22,6 +22,8 @@ DEMO_EXTENSIONS: list[str] = [
     "pregnancies.demo.seed",
     "notifications.demo.seed",
     "jsc.dashboard.demo.seed",
+    # Last: what the alerts' state is once the dashboard's demo has answered some.
+    "notifications.demo.summary",
 ]
 # The services log a line per pregnancy, visit and outcome: useful in production,
 # some 1,300 lines of noise before `make run`'s logins. Seeding says it in a summary.
