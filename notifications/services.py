@@ -118,6 +118,8 @@ def alert_acknowledge(
             raise RuleViolation(
                 {"referral": [_("A referral is given only with action 'referred'.")]}
             )
+        if referral and alert.pregnancy_id is None:
+            raise RuleViolation({"referral": [_("This alert is about no pregnancy to refer.")]})
         if referral:
             referral_record(
                 pregnancy=alert.pregnancy,

@@ -21,11 +21,12 @@ from jsc.people.demo import DEMO_PASSWORD, seed_people
 DEMO_EXTENSIONS: list[str] = [
     "pregnancies.demo.seed",
     "notifications.demo.seed",
+    "deaths.demo.seed",
     "jsc.dashboard.demo.seed",
 ]
 # The services log a line per pregnancy, visit and outcome: useful in production,
 # some 1,300 lines of noise before `make run`'s logins. Seeding says it in a summary.
-QUIET_LOGGERS = ("pregnancies", "notifications", "jsc.dashboard")
+QUIET_LOGGERS = ("pregnancies", "notifications", "jsc.dashboard", "deaths")
 
 
 @contextmanager
