@@ -7,7 +7,7 @@ kind and a letter: "Puskesmas A", "RS B" within one file); nothing is copied who
 text (the family's story, the facility's account, findings, recommendations) passes
 through ``Redactor``, which blanks every personal string the service knows of the case
 (the woman's names in every facility's record, her NIK, phones, addresses and village,
-the informant, every staff member involved) and writes each facility's name as its
+the informant, every staff member of the regency) and writes each facility's name as its
 letter. A name the service was never told cannot be known; the forms ask for none.
 """
 
@@ -22,8 +22,7 @@ from django.utils import timezone
 from deaths import rules
 from deaths.models import DeathCase, FacilitySummary
 from jsc.people.models import Facility, FacilityKind, User
-from notifications.models import Alert
-from pregnancies.models import Mother, Pregnancy, Referral, Visit
+from pregnancies.models import Mother
 from pregnancies.rules.dates import age_on
 
 BLANK = "[…]"
@@ -136,32 +135,10 @@ def _personal_strings(case: DeathCase) -> set[str]:
     autopsy = getattr(case, "verbal_autopsy", None)
     if autopsy is not None:
         found.add(autopsy.informant)
-    staff = {case.notified_by_id}
-    for step in ("screening", "verbal_autopsy", "review"):
-        if (done := getattr(case, step, None)) is not None:
-            staff.add(done.by_id)
-    staff |= set(case.recommendations.exclude(done_by=None).values_list("done_by", flat=True))
-    if case.pregnancy_id:
-        pregnancy_ids = Pregnancy.objects.filter(person_id=case.person_id).values("pk")
-        staff |= set(
-            Visit.objects.filter(pregnancy__in=pregnancy_ids).values_list("recorded_by", flat=True)
-        )
-        staff |= set(
-            Referral.objects.filter(pregnancy__in=pregnancy_ids).values_list("by", flat=True)
-        )
-        alerts = Alert.objects.filter(pregnancy__in=pregnancy_ids)
-        staff |= set(alerts.values_list("recipient", flat=True))
-        staff |= set(alerts.exclude(acknowledged_by=None).values_list("acknowledged_by", flat=True))
-        for registered_by, doctor in Pregnancy.objects.filter(person_id=case.person_id).values_list(
-            "registered_by", "doctor"
-        ):
-            staff |= {registered_by, doctor}
-    # Staff of every facility in the case, whoever did what: a story may name any.
-    people = User.objects.filter(pk__in=[s for s in staff if s])
-    facilities = set(people.exclude(facility=None).values_list("facility", flat=True))
-    people = people | User.objects.filter(facility__in=facilities)
-    for user in people:
-        found |= {user.full_name, user.username, user.phone}
+    # Every staff member of the regency, not only those the record shows at work: a
+    # story may name any doctor or midwife, and a name blanked too often costs little.
+    for full_name, username, phone in User.objects.values_list("full_name", "username", "phone"):
+        found |= {full_name, username, phone}
     return {s for s in found if s}
 
 

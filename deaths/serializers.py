@@ -330,7 +330,8 @@ class DeathCaseSerializer(serializers.ModelSerializer):
         ).data
 
     def _deadline(self, case: DeathCase, step: str):
-        return next((d.due_at for d in case.deadlines.all() if d.step == step), None)
+        due = next((d.due_at for d in case.deadlines.all() if d.step == step), None)
+        return None if due is None else serializers.DateTimeField().to_representation(due)
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_screening_due(self, case):
