@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from deaths.services import death_notify_from_outcome
 from jsc.dashboard.models import TargetYear, VillagePopulation
 from jsc.people.models import Village
 from notifications.models import Alert
@@ -89,7 +90,8 @@ def visits(p: Pregnancy, *dates: date, by, doctor=None, doctor_on: tuple = ()) -
 
 
 def outcome(p: Pregnancy, *, on: date, by, babies: int = 1, died_on: date | None = None):
-    Outcome.objects.create(
+    """The outcome, and its death notified as the outcome service does (a case)."""
+    made = Outcome.objects.create(
         pregnancy=p,
         kind="live_birth",
         date=on,
@@ -98,6 +100,7 @@ def outcome(p: Pregnancy, *, on: date, by, babies: int = 1, died_on: date | None
         mother_death_date=died_on,
         recorded_by=by,
     )
+    death_notify_from_outcome(outcome=made, pregnancy=p, by=by, now=timezone.now())
 
 
 def alert(p: Pregnancy, milestone: str, to, *, sent_h=None, ack_h=None, **extra) -> Alert:
