@@ -9,80 +9,17 @@ February. Today is 10 March 2026, so January and February have ended.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import pytest
-from django.utils import timezone
 
-from deaths.models import DeathCase, ZeroReport
-from deaths.services import (
-    death_notify,
-    review_record,
-    screening_record,
-    verbal_autopsy_record,
-)
-from tests.pregnancies.helpers import JAKARTA, NOW, build_nik
+from tests.jsc.dashboard import dataset
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/dashboard/deaths/"
 
 
-def woman(serial: int) -> dict:
-    from datetime import date
-
-    return {"nik": build_nik(date(1992, 7, 1), serial=serial), "full_name": f"Ibu {serial}"}
-
-
-def at(y, m, d, h=10) -> datetime:
-    return datetime(y, m, d, h, tzinfo=JAKARTA)
-
-
 @pytest.fixture
 def deaths(data, ana, bayu, dewi, sumbersari):
-    now = timezone.now()
-    notify = lambda by, **body: death_notify(data=body, by=by, now=now)[0]  # noqa: E731
-    notify(bayu, kind="maternal", person=woman(1), died_at=at(2025, 12, 20), days_after_end=2)
-    notify(bayu, kind="late_maternal", person=woman(2), died_at=at(2026, 2, 10), days_after_end=60)
-    notify(
-        bayu,
-        kind="perinatal",
-        person=woman(3),
-        died_at=NOW - timedelta(hours=2),
-        baby={"born_at": NOW - timedelta(hours=30), "weight_g": 1800},
-        gestational_weeks=33,
-    )
-    screened_out = notify(
-        bayu, kind="maternal", person=woman(4), died_at=at(2026, 2, 20), gestational_weeks=12
-    )
-    screening_record(case=screened_out, data={"is_maternal": False}, by=dewi, now=now)
-    j = DeathCase.objects.get(source="outcome")
-    verbal_autopsy_record(
-        case=j,
-        data={
-            "interview_date": NOW.date(),
-            "informant": "Ibu kandung",
-            "story": "Perdarahan di rumah.",
-            "delays": {"receiving": True},
-        },
-        by=ana,
-        now=now,
-    )
-    review_record(
-        case=j,
-        data={
-            "review_date": NOW.date(),
-            "cause_group": "grup2-icdmm",
-            "avoidable": "yes",
-            "delays": {"receiving": True, "reaching": True},
-            "findings": "Terlambat ditangani.",
-            "recommendations": [
-                {"text": "Latihan PONED", "responsible": "Dinkes", "due": NOW.date()}
-            ],
-        },
-        by=dewi,
-        now=now,
-    )
-    ZeroReport.objects.create(facility=sumbersari, month=at(2026, 2, 1).date(), by=ana, at=now)
+    dataset.build_deaths(ana=ana, bayu=bayu, dewi=dewi, sumbersari=sumbersari)
 
 
 def test_the_years_deaths_by_kind_month_and_district(api, dewi, deaths):
