@@ -2,7 +2,7 @@
 
 Reach is the scoped queryset (deaths.selectors.deaths_visible_to): a case outside it
 answers 404 whatever the action. Inside it, each step says who may take it, and anyone
-else gets 403 (docs/deaths.md, "Who does what"). Every read of a named case is audited.
+else gets 403 (docs/deaths.md, "The steps"). Every read of a named case is audited.
 """
 
 from __future__ import annotations

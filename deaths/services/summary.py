@@ -1,6 +1,6 @@
 """The facility summary (RMM/RMP) as the service's records tell it: every antenatal
 visit, referral with its time, alert and how it was answered, and the outcome, oldest
-first (docs/deaths.md, "The facility summary").
+first (docs/deaths.md, "The steps").
 
 Events carry facility and alert ids, never a staff member's or the mother's name; the
 review file names facilities only by their alias (deaths/anonymise.py).
