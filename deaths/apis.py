@@ -26,7 +26,7 @@ from deaths.anonymise import review_file
 from deaths.models import CaseStatus, DeathCase, DeathKind, Recommendation
 from deaths.selectors import deaths_visible_to, recommendations_open
 from deaths.serializers import (
-    ConflictSerializer,
+    DeathConflictSerializer,
     DeathCaseSerializer,
     DeathNotifyInput,
     FacilitySummaryInput,
@@ -57,7 +57,7 @@ from pregnancies.selectors import CLINICAL_ROLES, READER_ROLES, pregnancies_visi
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 NOT_FOUND = OpenApiResponse(description="Not found, or outside the caller's reach.")
 FORBIDDEN = OpenApiResponse(description="The caller's role may not take this step.")
-CONFLICT = OpenApiResponse(ConflictSerializer, description="Out of order, or already done.")
+CONFLICT = OpenApiResponse(DeathConflictSerializer, description="Out of order, or already done.")
 OFFICE_ONLY = gettext_lazy("Only the health office takes this step.")
 
 
@@ -190,7 +190,7 @@ class DeathViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             200: OpenApiResponse(DeathCaseSerializer, description="A retry: nothing new."),
             403: FORBIDDEN,
             409: OpenApiResponse(
-                ConflictSerializer,
+                DeathConflictSerializer,
                 description="The same woman and day of death were already notified (the "
                 "notifying facility in `facility`), or the id was used for another one.",
             ),
@@ -356,7 +356,7 @@ class ZeroReportView(generics.GenericAPIView):
             200: OpenApiResponse(ZeroReportSerializer, description="Already reported."),
             403: FORBIDDEN,
             409: OpenApiResponse(
-                ConflictSerializer, description="The facility notified a death that month."
+                DeathConflictSerializer, description="The facility notified a death that month."
             ),
         },
     )

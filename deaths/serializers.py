@@ -162,7 +162,7 @@ class ZeroReportInput(serializers.Serializer):
 # ---- answers -----------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.Serializer):
+class DeathPersonSerializer(serializers.Serializer):
     nik = serializers.CharField(source="person.nik")
     full_name = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True)
@@ -248,7 +248,7 @@ class DeathCaseSerializer(serializers.ModelSerializer):
     a NIK matched elsewhere discloses nothing; docs/deaths.md)."""
 
     pregnancy = serializers.SerializerMethodField()
-    person = PersonSerializer(source="*")
+    person = DeathPersonSerializer(source="*")
     baby = serializers.SerializerMethodField()
     place_facility = serializers.UUIDField(source="place_facility_id", allow_null=True)
     facility = serializers.UUIDField(source="facility_id")
@@ -372,7 +372,7 @@ class ZeroReportSerializer(serializers.Serializer):
         return f"{report.month:%Y-%m}"
 
 
-class ConflictSerializer(serializers.Serializer):
+class DeathConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     facility = serializers.CharField(
         required=False, help_text="The facility that notified the same death."

@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
         "OutcomeKindEnum": "pregnancies.models.OutcomeKind",
         "AckActionEnum": "notifications.models.AckAction",
         "ReferralKindEnum": "pregnancies.models.ReferralKind",
+        "DeathKindEnum": "deaths.models.DeathKind",
+        "CauseGroupEnum": "deaths.models.CauseGroup",
     },
     # Every error an operation can give is documented too (jsc/schema.py).
     "POSTPROCESSING_HOOKS": [
