@@ -26,8 +26,8 @@ from deaths.anonymise import review_file
 from deaths.models import CaseStatus, DeathCase, DeathKind, Recommendation
 from deaths.selectors import deaths_visible_to, recommendations_open
 from deaths.serializers import (
-    DeathConflictSerializer,
     DeathCaseSerializer,
+    DeathConflictSerializer,
     DeathNotifyInput,
     FacilitySummaryInput,
     RecommendationDoneInput,
