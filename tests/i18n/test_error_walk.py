@@ -40,6 +40,7 @@ def P(**overrides) -> dict:
 
 
 # A woman never registered, dead 10 days after giving birth at home (tests/deaths).
+DEATHS = "/api/v1/deaths/"
 DEATH = {
     "kind": "maternal",
     "person": {"nik": "3509214405900031", "full_name": "Sulastri Wahyuni"},
@@ -278,16 +279,16 @@ CASES = [
     Case("dashboard bad month", "dewi", "get", "/api/v1/dashboard/pws-kia/?year=2026&month=13"),
     Case("dashboard for a midwife", "ana", "get", "/api/v1/dashboard/summary/?year=2026"),
     # Deaths (AMP-SR)
-    Case("death in the future", "bayu", "post", "/api/v1/deaths/", DEATH | {"died_at": "2999-01-01T00:00:00+07:00"}),
-    Case("death too late for maternal", "bayu", "post", "/api/v1/deaths/", DEATH | {"days_after_end": 50}),
-    Case("death unknown cause group", "bayu", "post", "/api/v1/deaths/", DEATH | {"suspected_cause_group": "x"}),
-    Case("death notified twice", "ana", "post", "/api/v1/deaths/", DEATH),
-    Case("death notified by the office", "dewi", "post", "/api/v1/deaths/", DEATH),
+    Case("death in the future", "bayu", "post", DEATHS, DEATH | {"died_at": "2999-01-01T00:00Z"}),
+    Case("death too late for maternal", "bayu", "post", DEATHS, DEATH | {"days_after_end": 50}),
+    Case("death unknown cause", "bayu", "post", DEATHS, DEATH | {"suspected_cause_group": "x"}),
+    Case("death notified twice", "ana", "post", DEATHS, DEATH),
+    Case("death notified by the office", "dewi", "post", DEATHS, DEATH),
     Case("review before the verbal autopsy", "dewi", "post", "{death}review/", {
         "review_date": "{today}", "cause_group": "grup3-icdmm", "avoidable": "yes"}),
     Case("review by a midwife", "bayu", "post", "{death}review/", {}),
     Case("another facility's case", "ana", "get", "{death}"),
-    Case("zero report of a month to come", "ana", "post", "/api/v1/deaths/zero-report/", {"month": "2999-01"}),
+    Case("zero report ahead", "ana", "post", f"{DEATHS}zero-report/", {"month": "2999-01"}),
 ]  # fmt: skip
 
 
@@ -309,7 +310,7 @@ def world(api, ana, bayu, citra, dodi, dewi, adi, sumbersari, patrang):
         active=False,
     )  # fmt: skip
     reused = P(id=pregnancy["id"], mother=mother(serial=77))
-    death = api(bayu).post("/api/v1/deaths/", DEATH, format="json").json()
+    death = api(bayu).post(DEATHS, DEATH, format="json").json()
     return {
         "users": {"ana": ana, "bayu": bayu, "citra": citra, "dodi": dodi, "dewi": dewi, "adi": adi},
         "fill": {
