@@ -217,16 +217,11 @@ def death_notify(*, data: dict, by, now: datetime) -> tuple[DeathCase, bool]:
                 # Known to the registry by her NIK: the health office sees her pregnancy
                 # on the case; the notifier is shown nothing of it (docs/deaths.md).
                 pregnancy = _pregnancy_of(person.pk, values["died_on"])
-                who = {k: woman[k] for k in ("full_name", "date_of_birth", "village")}
-                who["village_place"] = woman["village_place"]
-            else:
-                mother = pregnancy.mother
                 who = {
-                    "full_name": mother.full_name,
-                    "date_of_birth": mother.date_of_birth,
-                    "village": mother.village,
-                    "village_place": mother.village_place,
+                    k: woman[k] for k in ("full_name", "date_of_birth", "village", "village_place")
                 }
+            else:
+                who = _who(pregnancy.mother)
             case = _create(
                 case_id=case_id,
                 person=person,
@@ -255,6 +250,16 @@ def death_notify(*, data: dict, by, now: datetime) -> tuple[DeathCase, bool]:
             raise _already(same) from None
         raise Conflict(RACED) from None
     return case, True
+
+
+def _who(mother) -> dict:
+    """The woman as the pregnancy's facility recorded her, copied onto the case."""
+    return {
+        "full_name": mother.full_name,
+        "date_of_birth": mother.date_of_birth,
+        "village": mother.village,
+        "village_place": mother.village_place,
+    }
 
 
 def _pregnancy_of(person_id, died_on: date) -> Pregnancy | None:
@@ -380,7 +385,6 @@ def _from_outcome(*, kind: str, day: date, pregnancy, outcome, by, now) -> Death
             same.save(update_fields=["pregnancy", "updated_at"])
         return same
     died_at = rules.start_of_day(day)
-    mother = pregnancy.mother
     facts = {"gestational_weeks": None, "days_after_end": None}
     if kind == rules.PERINATAL:
         facts["gestational_weeks"] = _ga_weeks(pregnancy, day)
@@ -392,12 +396,7 @@ def _from_outcome(*, kind: str, day: date, pregnancy, outcome, by, now) -> Death
                 case_id=uuid.uuid4(),
                 person=pregnancy.person,
                 pregnancy=pregnancy,
-                who={
-                    "full_name": mother.full_name,
-                    "date_of_birth": mother.date_of_birth,
-                    "village": mother.village,
-                    "village_place": mother.village_place,
-                },
+                who=_who(pregnancy.mother),
                 values={
                     "kind": kind,
                     "died_at": died_at,
