@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from deaths import rules as death_rules
+from deaths.serializers import DelaysSerializer
 
 
 class _KindCounts(serializers.Serializer):
@@ -39,12 +40,6 @@ class DelayCountsSerializer(serializers.Serializer):
     receiving = serializers.IntegerField()
 
 
-class DelayFlagsSerializer(serializers.Serializer):
-    deciding = serializers.BooleanField()
-    reaching = serializers.BooleanField()
-    receiving = serializers.BooleanField()
-
-
 class DeathsCaseRowSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     case_number = serializers.CharField()
@@ -55,7 +50,7 @@ class DeathsCaseRowSerializer(serializers.Serializer):
     registered = serializers.BooleanField()
     notified_late = serializers.BooleanField()
     cause_group = serializers.CharField(allow_null=True)
-    delays = DelayFlagsSerializer(allow_null=True)
+    delays = DelaysSerializer(allow_null=True)
 
 
 class CauseGroupCountsSerializer(serializers.Serializer):
