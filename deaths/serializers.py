@@ -249,6 +249,9 @@ class DeathCaseSerializer(serializers.ModelSerializer):
 
     pregnancy = serializers.SerializerMethodField()
     person = DeathPersonSerializer(source="*")
+    # Null, not "", when not given: one enum in the schema, no blank member.
+    place = serializers.SerializerMethodField()
+    suspected_cause_group = serializers.SerializerMethodField()
     baby = serializers.SerializerMethodField()
     place_facility = serializers.UUIDField(source="place_facility_id", allow_null=True)
     facility = serializers.UUIDField(source="facility_id")
@@ -306,6 +309,14 @@ class DeathCaseSerializer(serializers.ModelSerializer):
     def _shows_pregnancy(self, case: DeathCase) -> bool:
         shown = self.context.get("pregnancies_shown")
         return case.pregnancy_id is not None and (shown is None or case.pregnancy_id in shown)
+
+    @extend_schema_field(serializers.ChoiceField(choices=DeathPlace.choices, allow_null=True))
+    def get_place(self, case: DeathCase):
+        return case.place or None
+
+    @extend_schema_field(serializers.ChoiceField(choices=CauseGroup.choices, allow_null=True))
+    def get_suspected_cause_group(self, case: DeathCase):
+        return case.suspected_cause_group or None
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_pregnancy(self, case: DeathCase):
