@@ -42,10 +42,10 @@ def counted_cases(*, first: date, last: date) -> QuerySet[DeathCase]:
     return DeathCase.objects.filter(not_maternal=False, died_on__range=(first, last))
 
 
-def recommendations_open(*, overdue_on: date | None = None) -> QuerySet[Recommendation]:
-    """Open recommendations, soonest due first; past their date on ``overdue_on`` only
-    when it is given."""
-    open_ = Recommendation.objects.filter(done=False).select_related("case")
-    if overdue_on is not None:
-        open_ = open_.filter(due__lt=overdue_on)
-    return open_.order_by("due", "created_at", "id")
+def recommendations_open() -> QuerySet[Recommendation]:
+    """Open recommendations of every case, soonest due first."""
+    return (
+        Recommendation.objects.filter(done=False)
+        .select_related("case")
+        .order_by("due", "created_at", "id")
+    )
