@@ -32,7 +32,13 @@ def forwards(apps, schema_editor):
         found = []
         if outcome.mother_died and outcome.mother_death_date is not None:
             found.append(("maternal", outcome.mother_death_date))
-        ga_days = (outcome.date - (pregnancy.edd - timedelta(days=280))).days
+        # Day 0 as pregnancies.rules.dates.ga_start counts it (docs/domain.md, "Pregnancy
+        # dates"): the LMP for an LMP EDD, EDD - 280 days for an ultrasound one.
+        if pregnancy.edd_source == "lmp" and pregnancy.lmp is not None:
+            start = pregnancy.lmp
+        else:
+            start = pregnancy.edd - timedelta(days=280)
+        ga_days = (outcome.date - start).days
         if outcome.kind == "stillbirth" and ga_days >= PERINATAL_MIN_DAYS:
             found.append(("perinatal", outcome.date))
         for kind, day in found:

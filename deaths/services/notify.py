@@ -78,7 +78,7 @@ def _same_death(person_id, died_on: date, kind: str) -> DeathCase | None:
 
 def _ga_weeks(pregnancy: Pregnancy, on: date) -> int | None:
     try:
-        return gestational_age(pregnancy.edd, on).weeks
+        return gestational_age(start=pregnancy.ga_start, on=on).weeks
     except ValueError:
         return None
 
@@ -112,7 +112,7 @@ def _pregnancy_facts(pregnancy: Pregnancy, kind: str, died_on: date, born_on: da
     """What the record says: the kind checks' inputs and the weeks or days to store."""
     outcome = Outcome.objects.filter(pregnancy=pregnancy).first()
     facts = {
-        "pregnancy_start": pregnancy_start(lmp=pregnancy.lmp, edd=pregnancy.edd),
+        "pregnancy_start": pregnancy_start(pregnancy),
         "outcome_kind": outcome.kind if outcome else None,
         "outcome_date": outcome.date if outcome else None,
         "pregnancy_active": pregnancy.status == PregnancyStatus.ACTIVE,
@@ -265,7 +265,7 @@ def _who(mother) -> dict:
 def _pregnancy_of(person_id, died_on: date) -> Pregnancy | None:
     """Her latest pregnancy begun before the death, if the registry has one."""
     for pregnancy in Pregnancy.objects.filter(person_id=person_id).order_by("-edd"):
-        if pregnancy_start(lmp=pregnancy.lmp, edd=pregnancy.edd) <= died_on:
+        if pregnancy_start(pregnancy) <= died_on:
             return pregnancy
     return None
 

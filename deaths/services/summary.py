@@ -27,7 +27,7 @@ def _at(value) -> str:
 
 def _ga(pregnancy: Pregnancy, on) -> str | None:
     try:
-        ga = gestational_age(pregnancy.edd, on)
+        ga = gestational_age(start=pregnancy.ga_start, on=on)
     except ValueError:
         return None
     return f"{ga.weeks}+{ga.days}"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pregnancies', '0007_risk_history_and_referrals'),
+        ('pregnancies', '0009_edd_by_naegele_calendar'),
     ]
 
     operations = [
