@@ -31,6 +31,13 @@ def declared() -> list[Periodic]:
             "jsc.dashboard.tasks.refresh_dashboard",
             settings.DASHBOARD_REFRESH_SECONDS,
         ),
+        # AMP-SR steps past their deadline (docs/deaths.md, "Deadlines"): days-long
+        # deadlines, so the alert scan's period is close enough.
+        Periodic(
+            "alert overdue death review steps",
+            "deaths.tasks.alert_overdue_steps",
+            settings.ALERT_SCAN_INTERVAL_SECONDS,
+        ),
     ]
 
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "pregnancies",
     "notifications",
     "jsc.dashboard",
+    "deaths",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,8 @@ SPECTACULAR_SETTINGS = {
         "OutcomeKindEnum": "pregnancies.models.OutcomeKind",
         "AckActionEnum": "notifications.models.AckAction",
         "ReferralKindEnum": "pregnancies.models.ReferralKind",
+        "DeathKindEnum": "deaths.models.DeathKind",
+        "CauseGroupEnum": "deaths.models.CauseGroup",
     },
     # Every error an operation can give is documented too (jsc/schema.py).
     "POSTPROCESSING_HOOKS": [
@@ -345,6 +348,18 @@ DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 600)
 ESCALATION_HOURS = env_int("ESCALATION_HOURS", 24)
 # An unacknowledged danger_sign alert (an urgent visit) goes to the health office sooner.
 DANGER_SIGN_ESCALATION_HOURS = env_int("DANGER_SIGN_ESCALATION_HOURS", 2)
+# AMP-SR deadlines (docs/deaths.md, "Deadlines"): the sources differ, so each is a
+# setting. Notification within 24 hours of the death (Kemenkes' MPDN agreement allows 72),
+# screening within 7 days of it (our choice), the verbal autopsy within 14 days, the
+# district review by the end of the quarter after the verbal autopsy's.
+DEATH_NOTIFICATION_HOURS = env_int("DEATH_NOTIFICATION_HOURS", 24)
+DEATH_SCREENING_DAYS = env_int("DEATH_SCREENING_DAYS", 7)
+DEATH_VERBAL_AUTOPSY_DAYS = env_int("DEATH_VERBAL_AUTOPSY_DAYS", 14)
+DEATH_REVIEW_QUARTERS = env_int("DEATH_REVIEW_QUARTERS", 1)
+if min(DEATH_NOTIFICATION_HOURS, DEATH_SCREENING_DAYS, DEATH_VERBAL_AUTOPSY_DAYS) < 1:
+    raise ImproperlyConfigured("DEATH_NOTIFICATION_HOURS and DEATH_*_DAYS must be 1 or more")
+if DEATH_REVIEW_QUARTERS < 0:
+    raise ImproperlyConfigured("DEATH_REVIEW_QUARTERS must be 0 or more")
 FIREBASE_CREDENTIALS = os.environ.get("FIREBASE_CREDENTIALS", "")
 FCM_ENDPOINT = os.environ.get("FCM_ENDPOINT", "https://fcm.googleapis.com")
 FCM_MAX_WORKERS = env_int("FCM_MAX_WORKERS", 8)

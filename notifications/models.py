@@ -54,6 +54,13 @@ class AckAction(models.TextChoices):
     NO_ACTION = "no_action", "Tidak ada tindakan"
 
 
+# Alerts about a death case (the deaths app) rather than a pregnancy: to every active
+# health officer; the first is pushed, the second waits in the inbox (docs/deaths.md).
+DEATH_NOTIFIED = "death_notified"
+DEATH_STEP_OVERDUE = "death_step_overdue"
+DEATH_MILESTONES = (DEATH_NOTIFIED, DEATH_STEP_OVERDUE)
+
+
 class Alert(models.Model):
     Status = AlertStatus
     Action = AckAction
@@ -63,16 +70,36 @@ class Alert(models.Model):
     # recipient) index serves lookups by pregnancy, alert_inbox those by recipient, and
     # nothing asks by milestone alone. Each index is written for every alert the scan
     # inserts (hundreds of thousands on a first deploy; bench/results.md).
+    # A pregnancy's alert, or a death case's (``death``): exactly one of the two. A death
+    # alert names no pregnancy even when the woman had one, so cancelling or re-planning
+    # a pregnancy's alerts, escalation and "once per (pregnancy, milestone, recipient)"
+    # never touch it, and a woman never registered needs none.
     pregnancy = models.ForeignKey(
-        "pregnancies.Pregnancy", on_delete=models.CASCADE, related_name="alerts", db_index=False
+        "pregnancies.Pregnancy",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        db_index=False,
     )
+    death = models.ForeignKey(
+        "deaths.DeathCase",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        db_index=False,
+    )
+    # death_step_overdue: the AMP-SR step whose deadline passed (deaths.models.Step).
+    death_step = models.CharField(max_length=16, null=True, blank=True)
     milestone = models.SlugField(max_length=32, db_index=False)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts", db_index=False
     )
-    # The EDD and band the alert was raised for (the pregnancy may change later).
-    edd = models.DateField()
-    risk_band = models.CharField(max_length=10, choices=RiskBand.choices)
+    # The EDD and band the alert was raised for (the pregnancy may change later); null
+    # on a death alert.
+    edd = models.DateField(null=True, blank=True)
+    risk_band = models.CharField(max_length=10, choices=RiskBand.choices, null=True, blank=True)
     urgent = models.BooleanField(default=False)
     status = models.CharField(
         max_length=12, choices=AlertStatus.choices, default=AlertStatus.PENDING
@@ -119,6 +146,39 @@ class Alert(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=AlertStatus.values), name="alert_status_known"
+            ),
+            # About a pregnancy (with its EDD and band) or about a death case, never both.
+            models.CheckConstraint(
+                condition=Q(
+                    pregnancy__isnull=False,
+                    death__isnull=True,
+                    edd__isnull=False,
+                    risk_band__isnull=False,
+                )
+                | Q(
+                    pregnancy__isnull=True,
+                    death__isnull=False,
+                    edd__isnull=True,
+                    risk_band__isnull=True,
+                    milestone__in=DEATH_MILESTONES,
+                ),
+                name="alert_pregnancy_or_death",
+            ),
+            models.CheckConstraint(
+                condition=Q(milestone=DEATH_STEP_OVERDUE, death_step__isnull=False)
+                | (~Q(milestone=DEATH_STEP_OVERDUE) & Q(death_step__isnull=True)),
+                name="alert_death_step_only_when_overdue",
+            ),
+            # Each health officer hears of a death once, and of each step overdue once.
+            models.UniqueConstraint(
+                fields=["death", "milestone", "recipient"],
+                condition=Q(death__isnull=False, milestone=DEATH_NOTIFIED),
+                name="alert_death_notified_once",
+            ),
+            models.UniqueConstraint(
+                fields=["death", "death_step", "recipient"],
+                condition=Q(death__isnull=False, milestone=DEATH_STEP_OVERDUE),
+                name="alert_death_step_overdue_once",
             ),
         ]
         indexes = [

@@ -6,11 +6,16 @@ Lock screens are public and pushes travel through servers abroad (docs/domain.md
 
 from __future__ import annotations
 
+from notifications.models import DEATH_NOTIFIED
 from notifications.push import PushMessage
 from pregnancies.rules.urgent import DANGER_SIGN_MILESTONE
 
 DANGER_SIGN_TITLE = "SEGERA: Kunjungan perlu perhatian"
 DANGER_SIGN_BODY = "Hasil kunjungan seorang ibu hamil perlu perhatian Anda. Buka aplikasi JSC."
+# A death notified: that one happened, not whose, where or of what (not even mother or
+# baby); the app opens the case by the alert's id.
+DEATH_TITLE = "SEGERA: Laporan kematian baru"
+DEATH_BODY = "Sebuah kematian telah dilaporkan dan perlu ditindaklanjuti. Buka aplikasi JSC."
 
 BAND_LABEL = {
     "low": "risiko rendah",
@@ -53,6 +58,8 @@ def alert_message(
     if str(milestone) == DANGER_SIGN_MILESTONE:
         # An urgent visit: that a visit needs attention, nothing about what it found.
         title, body = DANGER_SIGN_TITLE, DANGER_SIGN_BODY
+    elif str(milestone) == DEATH_NOTIFIED:
+        title, body = DEATH_TITLE, DEATH_BODY
     else:
         title = f"{prefix}{title_for(offset_days)}"
         body = (
@@ -65,11 +72,12 @@ def alert_message(
         body=body,
         data={
             "alert_id": str(alert_id),
-            "pregnancy_id": str(pregnancy_id),
+            # A death alert has none: the key stays, empty, so every push has the same four.
+            "pregnancy_id": "" if pregnancy_id is None else str(pregnancy_id),
             # FCM takes string values only; str() also turns a TextChoices member into
             # its plain value.
             "milestone": str(milestone),
-            "risk_band": str(risk_band),
+            "risk_band": "" if risk_band is None else str(risk_band),
         },
         ref=ref,
         # One notification per alert on the phone, however often it is pushed.

@@ -79,11 +79,20 @@ class AlertSerializer(serializers.ModelSerializer):
 
     days_to_edd = serializers.SerializerMethodField()
     escalated = serializers.SerializerMethodField()
-    mother = AlertMotherSerializer(source="pregnancy.mother", read_only=True)
-    facility = AlertFacilitySerializer(source="pregnancy.facility", read_only=True)
-    kspr_score = serializers.IntegerField(source="pregnancy.kspr_score", read_only=True)
+    # Null on a death alert (``death`` names its case): it is about no pregnancy.
+    mother = AlertMotherSerializer(source="pregnancy.mother", read_only=True, allow_null=True)
+    facility = AlertFacilitySerializer(source="pregnancy.facility", read_only=True, allow_null=True)
+    kspr_score = serializers.IntegerField(
+        source="pregnancy.kspr_score", read_only=True, allow_null=True
+    )
     risk_factors = serializers.ListField(
-        source="pregnancy.risk_factors", child=serializers.CharField(), read_only=True
+        source="pregnancy.risk_factors",
+        child=serializers.CharField(),
+        read_only=True,
+        allow_null=True,
+    )
+    death = serializers.UUIDField(
+        source="death_id", read_only=True, allow_null=True, help_text="A death alert's case."
     )
     visit = AlertVisitSerializer(read_only=True, allow_null=True)
     action = serializers.ChoiceField(
@@ -113,10 +122,14 @@ class AlertSerializer(serializers.ModelSerializer):
             "late",
             "action",
             "note",
+            "death",
+            "death_step",
         ]
         read_only_fields = fields
 
-    def get_days_to_edd(self, alert: Alert) -> int:
+    def get_days_to_edd(self, alert: Alert) -> int | None:
+        if alert.edd is None:
+            return None
         return (alert.edd - timezone.localdate()).days
 
     def get_escalated(self, alert: Alert) -> bool:

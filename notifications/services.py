@@ -112,7 +112,12 @@ def alert_acknowledge(
     from pregnancies.services import referral_record
 
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().select_related("pregnancy").get(pk=alert.pk)
+        # of=self: the pregnancy is a nullable (outer) join now, which FOR UPDATE refuses.
+        alert = (
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("pregnancy")
+            .get(pk=alert.pk)
+        )
         if alert.acknowledged_at is not None:
             return alert
         if action == AckAction.REFERRED and not referral:
@@ -121,6 +126,8 @@ def alert_acknowledge(
             raise RuleViolation(
                 {"referral": [_("A referral is given only with action 'referred'.")]}
             )
+        if referral and alert.pregnancy_id is None:
+            raise RuleViolation({"referral": [_("This alert is about no pregnancy to refer.")]})
         if referral:
             referral_record(
                 pregnancy=alert.pregnancy,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -10,6 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from jsc.filters import StrictFilterSet
+from jsc.people.models import Role
 from jsc.people.permissions import IsAdminRole
 from notifications.devices import register_device, unregister_device
 from notifications.models import TOKEN_PATTERN, Alert, AlertRule, AlertStatus, Device
@@ -89,12 +91,14 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Alert.objects.none()
         user = self.request.user
+        # Entries name the mother: only pregnancies still in the caller's reach (a
+        # doctor who moved facility no longer reads the old one's mothers). A death
+        # alert names nobody, and is for the health office (docs/deaths.md).
+        reach = Q(pregnancy__in=pregnancies_visible_to(user).values("pk"))
+        if user.effective_role == Role.HEALTH_OFFICE:
+            reach |= Q(death__isnull=False)
         return (
-            # Entries name the mother: only pregnancies still in the caller's reach (a
-            # doctor who moved facility no longer reads the old one's mothers).
-            Alert.objects.filter(
-                recipient=user, pregnancy__in=pregnancies_visible_to(user).values("pk")
-            )
+            Alert.objects.filter(reach, recipient=user)
             .exclude(status=AlertStatus.CANCELLED)
             .select_related("pregnancy__mother", "pregnancy__facility", "visit")
             .order_by("-created_at", "-id")
@@ -104,7 +108,8 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         # The entries name the mother: a read of her record, audited like any other.
         audit_list(
-            user=request.user, pregnancy_ids=list(dict.fromkeys(a.pregnancy_id for a in page))
+            user=request.user,
+            pregnancy_ids=list(dict.fromkeys(a.pregnancy_id for a in page if a.pregnancy_id)),
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -130,7 +135,8 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             **body.validated_data,
         )
         alert = self.get_queryset().get(pk=alert.pk)
-        audit_record(user=request.user, action=Action.READ, pregnancy_id=alert.pregnancy_id)
+        if alert.pregnancy_id is not None:
+            audit_record(user=request.user, action=Action.READ, pregnancy_id=alert.pregnancy_id)
         return Response(self.get_serializer(alert).data)
 
 

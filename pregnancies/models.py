@@ -294,6 +294,8 @@ class AuditEntry(models.Model):
         VISIT = "visit"
         OUTCOME = "outcome"
         PERSON = "person"
+        # A death case (the deaths app): it names a woman, so reading it is audited too.
+        DEATH = "death"
 
     class Disclosed(models.TextChoices):
         NOTHING = "nothing"

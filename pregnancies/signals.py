@@ -19,3 +19,8 @@ alerts_may_be_due = Signal()
 # sender=Visit, visit=<Visit>, pregnancy=<Pregnancy>, late=<bool>: a new visit that is
 # urgent (rules/urgent.py); the alerts app raises its danger_sign alert.
 urgent_visit_recorded = Signal()
+
+# sender=Outcome, outcome=<Outcome>, pregnancy=<Pregnancy>, by=<User>: an outcome was
+# recorded or corrected; the deaths app notifies a death it shows (mother_died, or a
+# stillbirth from 22 weeks) through the same path as the deaths endpoint.
+outcome_saved = Signal()

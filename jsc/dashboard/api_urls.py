@@ -8,6 +8,7 @@ urlpatterns = [
     path("targets/<str:year>/", apis.TargetsApi.as_view(), name="dashboard-targets"),
     path("high-risk/", apis.HighRiskApi.as_view(), name="dashboard-high-risk"),
     path("alert-response/", apis.AlertResponseApi.as_view(), name="dashboard-alert-response"),
+    path("deaths/", apis.DeathsApi.as_view(), name="dashboard-deaths"),
     path(
         "expected-deliveries/",
         apis.ExpectedDeliveriesApi.as_view(),

@@ -13,6 +13,7 @@ from jsc.dashboard import params as p
 from jsc.dashboard.csv_export import CsvRenderer, high_risk_csv
 from jsc.dashboard.permissions import DashboardAccess
 from jsc.dashboard.selectors.alerts import alert_response
+from jsc.dashboard.selectors.deaths import dashboard_deaths
 from jsc.dashboard.selectors.high_risk import (
     expected_deliveries,
     high_risk_queryset,
@@ -21,6 +22,7 @@ from jsc.dashboard.selectors.high_risk import (
 from jsc.dashboard.selectors.pws import pws_kia
 from jsc.dashboard.selectors.summary import dashboard_summary
 from jsc.dashboard.selectors.unmatched import unmatched_villages
+from jsc.dashboard.serializers import DeathsDashboardSerializer
 from jsc.dashboard.services import targets_answer, targets_save, year_checked
 from jsc.dashboard.services_places import mother_villages_match
 from jsc.pagination import Pagination
@@ -133,6 +135,19 @@ class AlertResponseApi(DashboardApi):
         year = p.year_param(q, self.today)
         month = p.month_param(q, year=year, today=self.today)
         return Response(alert_response(year=year, month=month))
+
+
+class DeathsApi(DashboardApi):
+    """Maternal and perinatal deaths of a year, MMR with its denominator, the AMP-SR
+    steps' progress and the missing zero reports (docs/dashboard.md, "Deaths")."""
+
+    allowed = ("year",)
+
+    @extend_schema(parameters=[YEAR], responses=DeathsDashboardSerializer)
+    def get(self, request):
+        year = p.year_param(request.query_params, self.today)
+        data = dashboard_deaths(year=year, today=self.today, now=timezone.now())
+        return Response(DeathsDashboardSerializer(data).data)
 
 
 class ExpectedDeliveriesApi(DashboardApi):

@@ -54,7 +54,9 @@ def _alert_history() -> int:
     if Alert.objects.filter(acknowledged_at__isnull=False).exists():
         return 0
     now = timezone.now()
-    alerts = list(Alert.objects.filter(escalated_from__isnull=True).order_by("id"))
+    alerts = list(
+        Alert.objects.filter(escalated_from__isnull=True, pregnancy__isnull=False).order_by("id")
+    )
     rng = random.Random(SEED)
     answered = []
     for alert in alerts:

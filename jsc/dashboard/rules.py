@@ -59,6 +59,9 @@ HIGH_RISK_DUE_WITHIN_DAYS_DEFAULT = 14
 HIGH_RISK_DUE_WITHIN_DAYS_MAX = 308  # a whole pregnancy
 EXPECTED_DELIVERY_WEEKS = 8
 MMR_PER = 100_000
+# With fewer live births than this in the period, a ratio per 100,000 is not meaningful
+# (one death moves it by a hundred or more): show the count and say so.
+MMR_MIN_LIVE_BIRTHS = 1_000
 DEATH_YEARS_SHOWN = 5
 
 # What each band means for the birth plan: the KSPR card's own table.

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from jsc.dashboard import views
+from jsc.dashboard import views, views_deaths
 
 app_name = "dashboard"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("high-risk.csv", views.high_risk_download, name="high-risk-csv"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("alerts/", views.alerts, name="alerts"),
+    path("deaths/", views_deaths.deaths, name="deaths"),
     path("targets/", views.targets, name="targets"),
     # Django's own language switch: a POST that sets the language cookie and goes back.
     path("language/", set_language, name="language"),

@@ -73,7 +73,17 @@ def overview(request, today):
     summary = dashboard_summary(year=year, today=today)
     years = deaths_by_year(year)
     this, last = years[-1], years[-2]
-    chart = charts.year_bars(years, title=_("Maternal deaths and MMR by year"))
+    # A ratio is drawn only where the year's live births carry one (docs/dashboard.md).
+    shown = [
+        {
+            **y,
+            "mmr_per_100k_live_births": y["mmr_per_100k_live_births"]
+            if y["mmr_reliable"]
+            else None,
+        }
+        for y in years
+    ]
+    chart = charts.year_bars(shown, title=_("Maternal deaths and MMR by year"))
     return render(
         request,
         "dashboard/overview.html",
@@ -84,6 +94,7 @@ def overview(request, today):
             "this": this,
             "last": last,
             "chart": chart,
+            "min_births": rules.MMR_MIN_LIVE_BIRTHS,
             "nav": "overview",
         },
     )

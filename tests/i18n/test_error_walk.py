@@ -39,6 +39,16 @@ def P(**overrides) -> dict:
     return body(**overrides)
 
 
+# A woman never registered, dead 10 days after giving birth at home (tests/deaths).
+DEATHS = "/api/v1/deaths/"
+DEATH = {
+    "kind": "maternal",
+    "person": {"nik": "3509214405900031", "full_name": "Sulastri Wahyuni"},
+    "died_at": "2026-03-09T20:00:00+07:00",
+    "days_after_end": 10,
+}
+
+
 CASES = [
     # Authentication and permissions
     Case("no credentials", None, "get", "/api/v1/me/"),
@@ -268,7 +278,18 @@ CASES = [
     Case("dashboard bad year", "dewi", "get", "/api/v1/dashboard/summary/?year=abc"),
     Case("dashboard bad month", "dewi", "get", "/api/v1/dashboard/pws-kia/?year=2026&month=13"),
     Case("dashboard for a midwife", "ana", "get", "/api/v1/dashboard/summary/?year=2026"),
-]
+    # Deaths (AMP-SR)
+    Case("death in the future", "bayu", "post", DEATHS, DEATH | {"died_at": "2999-01-01T00:00Z"}),
+    Case("death too late for maternal", "bayu", "post", DEATHS, DEATH | {"days_after_end": 50}),
+    Case("death unknown cause", "bayu", "post", DEATHS, DEATH | {"suspected_cause_group": "x"}),
+    Case("death notified twice", "ana", "post", DEATHS, DEATH),
+    Case("death notified by the office", "dewi", "post", DEATHS, DEATH),
+    Case("review before the verbal autopsy", "dewi", "post", "{death}review/", {
+        "review_date": "{today}", "cause_group": "grup3-icdmm", "avoidable": "yes"}),
+    Case("review by a midwife", "bayu", "post", "{death}review/", {}),
+    Case("another facility's case", "ana", "get", "{death}"),
+    Case("zero report ahead", "ana", "post", f"{DEATHS}zero-report/", {"month": "2999-01"}),
+]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -289,6 +310,7 @@ def world(api, ana, bayu, citra, dodi, dewi, adi, sumbersari, patrang):
         active=False,
     )  # fmt: skip
     reused = P(id=pregnancy["id"], mother=mother(serial=77))
+    death = api(bayu).post(DEATHS, DEATH, format="json").json()
     return {
         "users": {"ana": ana, "bayu": bayu, "citra": citra, "dodi": dodi, "dewi": dewi, "adi": adi},
         "fill": {
@@ -303,6 +325,7 @@ def world(api, ana, bayu, citra, dodi, dewi, adi, sumbersari, patrang):
             "{closed}": str(closed.id),
             "{rule}": str(AlertRule.objects.get(milestone="edd").pk),
             "{today}": days_ago(0).isoformat(),
+            "{death}": f"/api/v1/deaths/{death['id']}/",
         },
         "reused": reused,
     }

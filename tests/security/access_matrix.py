@@ -13,6 +13,8 @@ inbox is personal: only its doctor reads and acknowledges it). Devices: ``own`` 
 caller's phone, ``other`` someone else's.
 
 ``referred`` is a pregnancy of Puskesmas Patrang referred to the caller's facility.
+Deaths: ``own`` is a case the caller's facility notified, ``other`` one Puskesmas Patrang
+notified.
 
 Cells: a status code; for lists, ``listed`` (200 and the object is in it) or
 ``hidden`` (200 and it is not).
@@ -95,6 +97,26 @@ MATRIX: list[tuple] = [
     ("PUT /api/v1/dashboard/targets/{id}/",          "-",     403,    403,    200,    200,   401),
     ("GET /api/v1/dashboard/unmatched-villages/",    "-",     403,    403,    200,    200,   401),
     ("POST /api/v1/dashboard/unmatched-villages/",   "-",     403,    403,    200,    200,   401),
+    ("GET /api/v1/deaths/",                          "own",   LISTED, LISTED, LISTED, 403,   401),
+    ("GET /api/v1/deaths/",                          "other", HIDDEN, HIDDEN, LISTED, 403,   401),
+    ("POST /api/v1/deaths/",                         "-",     201,    201,    403,    403,   401),
+    ("GET /api/v1/deaths/{id}/",                     "own",   200,    200,    200,    404,   401),
+    ("GET /api/v1/deaths/{id}/",                     "other", 404,    404,    200,    404,   401),
+    ("POST /api/v1/deaths/{id}/screening/",          "own",   403,    403,    200,    404,   401),
+    ("POST /api/v1/deaths/{id}/screening/",          "other", 404,    404,    200,    404,   401),
+    ("POST /api/v1/deaths/{id}/verbal-autopsy/",     "own",   200,    403,    200,    404,   401),
+    ("POST /api/v1/deaths/{id}/verbal-autopsy/",     "other", 404,    404,    200,    404,   401),
+    ("PATCH /api/v1/deaths/{id}/facility-summary/",  "own",   200,    200,    200,    404,   401),
+    ("PATCH /api/v1/deaths/{id}/facility-summary/",  "other", 404,    404,    200,    404,   401),
+    ("POST /api/v1/deaths/{id}/review/",             "own",   403,    403,    200,    404,   401),
+    ("POST /api/v1/deaths/{id}/review/",             "other", 404,    404,    200,    404,   401),
+    ("PATCH /api/v1/deaths/{id}/recommendations/{id}/", "own", 403,   403,    200,    404,   401),
+    ("PATCH /api/v1/deaths/{id}/recommendations/{id}/", "other", 404, 404,    200,    404,   401),
+    ("GET /api/v1/deaths/{id}/review-file/",         "own",   403,    403,    200,    404,   401),
+    ("GET /api/v1/deaths/{id}/review-file/",         "other", 404,    404,    200,    404,   401),
+    ("GET /api/v1/deaths/recommendations/",          "-",     403,    403,    200,    403,   401),
+    ("POST /api/v1/deaths/zero-report/",             "-",     201,    201,    403,    403,   401),
+    ("GET /api/v1/dashboard/deaths/",                "-",     403,    403,    200,    200,   401),
     ("GET /api/v1/alert-rules/",                     "-",     403,    403,    403,    200,   401),
     ("POST /api/v1/alert-rules/",                    "-",     403,    403,    403,    201,   401),
     ("GET /api/v1/alert-rules/{id}/",                "-",     403,    403,    403,    200,   401),

@@ -9,6 +9,7 @@ Dinkes officer Dewi, admin Adi, or nobody.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
+from deaths.models import Recommendation
+from deaths.services import death_notify, review_record, verbal_autopsy_record
 from jsc.people.models import User
 from notifications.models import Alert, AlertRule, Device
 from pregnancies.models import Pregnancy
 from pregnancies.services import outcome_record, referral_record
-from tests.pregnancies.helpers import PATRANG, SUMBERSARI
+from tests.pregnancies.helpers import PATRANG, SUMBERSARI, build_nik
 from tests.security.access_matrix import HIDDEN, LISTED, MATRIX, cells, markdown
 from tests.security.cast import registration, seed_pregnancy
 
@@ -54,13 +57,51 @@ def world(cast):
         kind="rdb",
         today=timezone.localdate(),
     )
+    deaths = {
+        "own": death_notify(data=death_body(41), by=ana, now=timezone.now())[0],
+        "other": death_notify(data=death_body(42), by=dodi, now=timezone.now())[0],
+    }
     return {
         "users": {"midwife": ana, "doctor": citra, "health_office": dewi, "admin": adi},
         "facilities": {"own": sumbersari, "other": patrang},
+        "deaths": deaths,
         "pregnancies": {"own": own, "other": other, "referred": referred},
         "alerts": alerts,
         "someone_else": dodi,
     }
+
+
+def death_body(serial: int) -> dict:
+    return {
+        "kind": "maternal",
+        "person": {"nik": build_nik(date(1990, 5, 4), serial=serial), "full_name": "Ibu Uji"},
+        "died_at": timezone.now() - timedelta(hours=1),
+        "days_after_end": 5,
+    }
+
+
+def death_reviewed(case) -> str:
+    """The case through verbal autopsy and review; its recommendation's id."""
+    dewi = User.objects.get(username="dewi")
+    today = timezone.localdate()
+    verbal_autopsy_record(
+        case=case,
+        data={"interview_date": today, "informant": "suami", "story": "Cerita."},
+        by=dewi,
+        now=timezone.now(),
+    )
+    review_record(
+        case=case,
+        data={
+            "review_date": today,
+            "cause_group": "grup3-icdmm",
+            "avoidable": "yes",
+            "recommendations": [{"text": "Kelas ibu", "responsible": "PKM", "due": today}],
+        },
+        by=dewi,
+        now=timezone.now(),
+    )
+    return str(Recommendation.objects.get(case=case).pk)
 
 
 def with_outcome(pregnancy: Pregnancy) -> None:
@@ -137,6 +178,36 @@ def request_for(endpoint: str, target: str, world: dict, caller) -> tuple[str, s
             if method == "PUT"
             else {"text": "Kranjingan", "village": "Kranjingan"}
         )
+    elif template.startswith("/api/v1/deaths/"):
+        case = world["deaths"].get(target)
+        ident = case.pk if case else ""
+        if template.endswith("/recommendations/{id}/"):
+            template = template.replace(
+                "recommendations/{id}", f"recommendations/{death_reviewed(case)}"
+            )
+            body = {"done": True, "note": "Selesai"}
+        elif template.endswith("/review/"):
+            verbal_autopsy_record(
+                case=case,
+                data={
+                    "interview_date": timezone.localdate(),
+                    "informant": "suami",
+                    "story": "Cerita.",
+                },
+                by=world["users"]["health_office"],
+                now=timezone.now(),
+            )
+            body = {"review_date": today, "cause_group": "grup3-icdmm", "avoidable": "no"}
+        elif template.endswith("/verbal-autopsy/"):
+            body = {"interview_date": today, "informant": "suami", "story": "Cerita."}
+        elif template.endswith("/screening/"):
+            body = {"is_maternal": True}
+        elif template.endswith("/facility-summary/"):
+            body = {"narrative": "Ringkasan"}
+        elif template.endswith("/zero-report/"):
+            body = {"month": "2025-01"}
+        elif method == "POST":
+            body = {**death_body(43), "died_at": (timezone.now() - timedelta(hours=1)).isoformat()}
     elif template.startswith("/api/v1/alert-rules/"):
         ident = AlertRule.objects.order_by("offset_days").first().pk
         if method == "POST":
@@ -153,6 +224,8 @@ def listed_ids(answer: dict, endpoint: str) -> set[str]:
 def target_id(endpoint: str, target: str, world: dict) -> str:
     if endpoint.startswith("GET /api/v1/alerts/"):
         return str(world["alerts"][target].pk)
+    if endpoint.startswith("GET /api/v1/deaths/"):
+        return str(world["deaths"][target].pk)
     pregnancy = world["pregnancies"][target]
     return str(pregnancy.person_id if "/mothers/" in endpoint else pregnancy.pk)
 

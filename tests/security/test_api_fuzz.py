@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -98,11 +99,24 @@ def test_every_operation_holds_to_the_schema_for_every_role(case, signed_in):
 
 def real_ids(cast) -> dict[str, str]:
     """Path parameters that name real objects, so answers carry real records."""
+    from deaths.services import death_notify
     from notifications.models import AlertRule
     from pregnancies.models import Pregnancy
 
     pregnancy = Pregnancy.objects.get(pk=cast["seeded"]["sumbersari"].pregnancy)
+    # A death of the Sumbersari mother, notified by her midwife: the case's reads too.
+    death, _ = death_notify(
+        data={
+            "kind": "maternal",
+            "pregnancy": pregnancy.pk,
+            "died_at": timezone.now() - timedelta(hours=1),
+        },
+        by=cast["ana"],
+        now=timezone.now(),
+    )
     return {
+        "/api/v1/deaths/{id}/": str(death.pk),
+        "/api/v1/deaths/{id}/review-file/": str(death.pk),
         "pregnancy_id": str(pregnancy.pk),
         "/api/v1/pregnancies/{id}/": str(pregnancy.pk),
         "/api/v1/mothers/{id}/": str(pregnancy.person_id),
@@ -130,4 +144,4 @@ def test_answers_about_real_records_hold_to_the_schema(db, cast, role):
         with connection_kept():
             operation.Case(path_parameters=path_parameters).call_and_validate(headers=headers)
         checked += 1
-    assert checked >= 15
+    assert checked >= 17

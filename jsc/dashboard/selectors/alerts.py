@@ -30,9 +30,10 @@ class Median(Aggregate):
 
 
 def _alerts(*, year: int, month: int | None = None):
-    alerts = Alert.objects.filter(escalated_from__isnull=True, created_at__year=year).exclude(
-        status=AlertStatus.CANCELLED
-    )
+    # A death alert is to the health office about a case, not a doctor's to answer.
+    alerts = Alert.objects.filter(
+        escalated_from__isnull=True, pregnancy__isnull=False, created_at__year=year
+    ).exclude(status=AlertStatus.CANCELLED)
     if month is not None:
         alerts = alerts.filter(created_at__month=month)
     return alerts

@@ -1,4 +1,9 @@
-"""The overview: pregnancies now, deliveries and maternal deaths of a year, alerts."""
+"""The overview: pregnancies now, deliveries and maternal deaths of a year, alerts.
+
+Maternal deaths are the deaths app's cases (deaths.selectors.maternal_death_cases): a
+death notified without a registered pregnancy counts as much as one on an outcome
+(docs/dashboard.md, "Overview").
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
+from deaths.selectors import maternal_death_cases
 from jsc.dashboard import rules
 from jsc.dashboard.selectors.alerts import alert_totals
 from jsc.dashboard.selectors.precomputed import freshness, precomputed_figures
@@ -22,8 +28,6 @@ DISTRICT_OF_PREGNANCY = Coalesce(
 DISTRICT_OF_OUTCOME = Coalesce(
     F("pregnancy__mother__village_place__district_id"), F("pregnancy__facility__district_id")
 )
-# The day a maternal death counts on: the death's date, else the outcome's.
-DEATH_DATE = Coalesce(F("mother_death_date"), F("date"))
 
 
 def mmr(deaths: int, live_births: int) -> float | None:
@@ -33,11 +37,23 @@ def mmr(deaths: int, live_births: int) -> float | None:
     return round(deaths * rules.MMR_PER / live_births, 1)
 
 
-def _year_outcomes(year: int):
-    return {
-        "live_births": Coalesce(Sum("babies_born_alive", filter=Q(date__year=year)), 0),
-        "maternal_deaths": Count("pk", filter=Q(mother_died=True, death_year=year)),
-    }
+def mmr_reliable(live_births: int) -> bool:
+    """A ratio per 100,000 means something only from MMR_MIN_LIVE_BIRTHS live births on
+    (docs/dashboard.md, "Overview"); below it the page shows the counts and says so."""
+    return live_births >= rules.MMR_MIN_LIVE_BIRTHS
+
+
+def maternal_deaths_by(*, years: list[int], by_district: bool = False) -> dict:
+    """{year: n}, or {year: {district id: n}}: the maternal death cases, few enough to be
+    counted now (the refresh counts only what is slow)."""
+    cases = maternal_death_cases().filter(died_on__year__in=years)
+    if not by_district:
+        rows = cases.values("died_on__year").annotate(n=Count("pk"))
+        return {r["died_on__year"]: r["n"] for r in rows}
+    found: dict = {y: {} for y in years}
+    for row in cases.values("died_on__year", "district_id").annotate(n=Count("pk")):
+        found[row["died_on__year"]][str(row["district_id"])] = row["n"]
+    return found
 
 
 def deaths_by_year(last_year: int, years: int = rules.DEATH_YEARS_SHOWN) -> list[dict]:
@@ -50,28 +66,22 @@ def deaths_by_year(last_year: int, years: int = rules.DEATH_YEARS_SHOWN) -> list
         .annotate(n=Coalesce(Sum("babies_born_alive"), 0))
         .values_list("y", "n")
     )
-    deaths = dict(
-        Outcome.objects.filter(mother_died=True)
-        .annotate(y=ExtractYear(DEATH_DATE))
-        .filter(y__range=(first, last_year))
-        .values("y")
-        .annotate(n=Count("pk"))
-        .values_list("y", "n")
-    )
+    deaths = maternal_deaths_by(years=list(range(first, last_year + 1)))
     return [
         {
             "year": y,
             "live_births": births.get(y, 0),
             "maternal_deaths": deaths.get(y, 0),
             "mmr_per_100k_live_births": mmr(deaths.get(y, 0), births.get(y, 0)),
+            "mmr_reliable": mmr_reliable(births.get(y, 0)),
         }
         for y in range(first, last_year + 1)
     ]
 
 
 def district_figures(*, years: list[int]) -> dict:
-    """Counted now, per district: active pregnancies by band; live births and maternal
-    deaths of each year. Keys are strings (the form the refresh stores as JSON)."""
+    """Counted now, per district: active pregnancies by band; live births of each year.
+    Keys are strings (the form the refresh stores as JSON)."""
     active = Q(status=PregnancyStatus.ACTIVE)
     now = {
         str(row.pop("district")): row
@@ -88,24 +98,30 @@ def district_figures(*, years: list[int]) -> dict:
     by_year: dict = {str(y): {} for y in years}
     first, last = date(min(years), 1, 1), date(max(years), 12, 31)
     outcomes = (
-        Outcome.objects.filter(Q(date__range=(first, last)) | Q(mother_died=True))
-        .annotate(district=DISTRICT_OF_OUTCOME, death_year=ExtractYear(DEATH_DATE))
+        Outcome.objects.filter(date__range=(first, last))
+        .annotate(district=DISTRICT_OF_OUTCOME)
         .values("district")
         .annotate(
             **{
-                f"{name}_{y}": aggregate
+                f"live_births_{y}": Coalesce(Sum("babies_born_alive", filter=Q(date__year=y)), 0)
                 for y in years
-                for name, aggregate in _year_outcomes(y).items()
             }
         )
     )
     for row in outcomes:
         for y in years:
-            by_year[str(y)][str(row["district"])] = {
-                "live_births": row[f"live_births_{y}"],
-                "maternal_deaths": row[f"maternal_deaths_{y}"],
-            }
+            by_year[str(y)][str(row["district"])] = {"live_births": row[f"live_births_{y}"]}
     return {"now": now, "years": by_year}
+
+
+def live_births_in(year: int) -> int:
+    """The year's live births: from the last refresh when it counted the year."""
+    figures, _ = precomputed_figures(year)
+    if figures is None:
+        return Outcome.objects.filter(date__year=year).aggregate(
+            n=Coalesce(Sum("babies_born_alive"), 0)
+        )["n"]
+    return sum(row["live_births"] for row in figures["years"][str(year)].values())
 
 
 def _due_counts(today: date) -> dict:
@@ -127,27 +143,27 @@ def dashboard_summary(*, year: int, today: date) -> dict:
     if figures is None:
         figures, as_of = district_figures(years=[year]), None
     now, year_rows = figures["now"], figures["years"][str(year)]
+    deaths_in = maternal_deaths_by(years=[year], by_district=True)[year]
     zero = {"active_pregnancies": 0, "high_risk": 0, "very_high_risk": 0}
-    no_outcomes = {"live_births": 0, "maternal_deaths": 0}
     by_district = []
     for district in District.objects.order_by("name"):
-        outcome_row = year_rows.get(str(district.pk), no_outcomes)
+        births_here = year_rows.get(str(district.pk), {}).get("live_births", 0)
+        deaths_here = deaths_in.get(str(district.pk), 0)
         by_district.append(
             {
                 "district": district.name,
                 "code": district.code,
                 **now.get(str(district.pk), zero),
-                **outcome_row,
-                "mmr_per_100k_live_births": mmr(
-                    outcome_row["maternal_deaths"], outcome_row["live_births"]
-                ),
+                "live_births": births_here,
+                "maternal_deaths": deaths_here,
+                "mmr_per_100k_live_births": mmr(deaths_here, births_here),
             }
         )
 
     def total(rows: dict, key: str) -> int:
         return sum(row[key] for row in rows.values())
 
-    births, deaths = total(year_rows, "live_births"), total(year_rows, "maternal_deaths")
+    births, deaths = total(year_rows, "live_births"), sum(deaths_in.values())
     return {
         "year": year,
         "active_pregnancies": total(now, "active_pregnancies"),
@@ -157,6 +173,8 @@ def dashboard_summary(*, year: int, today: date) -> dict:
         "live_births": births,
         "maternal_deaths": deaths,
         "mmr_per_100k_live_births": mmr(deaths, births),
+        # The denominator stated, and whether it carries a ratio (docs/dashboard.md).
+        "mmr_reliable": mmr_reliable(births),
         **alert_totals(year=year),
         **freshness(as_of),
         "by_district": by_district,

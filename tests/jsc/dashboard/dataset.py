@@ -19,14 +19,23 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from deaths.models import DeathCase, ZeroReport
+from deaths.services import (
+    death_notify,
+    death_notify_from_outcome,
+    review_record,
+    screening_record,
+    verbal_autopsy_record,
+)
 from jsc.dashboard.models import TargetYear, VillagePopulation
 from jsc.people.models import Village
 from notifications.models import Alert
 from pregnancies.models import Mother, Outcome, Person, Pregnancy, Visit
+from tests.pregnancies.helpers import JAKARTA, NOW, build_nik
 
 TODAY = date(2026, 3, 10)
 SCORE = {"low": 2, "high": 6, "very_high": 14}
@@ -91,7 +100,8 @@ def visits(p: Pregnancy, *dates: date, by, doctor=None, doctor_on: tuple = ()) -
 
 
 def outcome(p: Pregnancy, *, on: date, by, babies: int = 1, died_on: date | None = None):
-    Outcome.objects.create(
+    """The outcome, and its death notified as the outcome service does (a case)."""
+    made = Outcome.objects.create(
         pregnancy=p,
         kind="live_birth",
         date=on,
@@ -100,6 +110,7 @@ def outcome(p: Pregnancy, *, on: date, by, babies: int = 1, died_on: date | None
         mother_death_date=died_on,
         recorded_by=by,
     )
+    death_notify_from_outcome(outcome=made, pregnancy=p, by=by, now=timezone.now())
 
 
 def alert(p: Pregnancy, milestone: str, to, *, sent_h=None, ack_h=None, **extra) -> Alert:
@@ -197,3 +208,62 @@ def build(*, ana, citra, bayu, dodi, dewi, sumbersari, patrang) -> DataSet:
     alert(i, "post_term_7", dewi, escalated_from=missed)
     alert(b, "edd_minus_28", citra, status="cancelled")
     return DataSet(a=a, b=b, e=e, f=f, h=h, i=i)
+
+
+def woman(serial: int) -> dict:
+    return {"nik": build_nik(date(1992, 7, 1), serial=serial), "full_name": f"Ibu {serial}"}
+
+
+def at(y, m, d, h=10) -> datetime:
+    return datetime(y, m, d, h, tzinfo=JAKARTA)
+
+
+def build_deaths(*, ana, bayu, dewi, sumbersari) -> None:
+    """The deaths page's cases, on top of build(): a woman never registered who died on
+    20 Dec 2025, a late maternal and a perinatal death notified by Puskesmas Patrang in
+    2026, a death screened out as not maternal, J's case through verbal autopsy and
+    review, and Puskesmas Sumbersari's zero report for February 2026."""
+    now = timezone.now()
+    notify = lambda by, **body: death_notify(data=body, by=by, now=now)[0]  # noqa: E731
+    notify(bayu, kind="maternal", person=woman(1), died_at=at(2025, 12, 20), days_after_end=2)
+    notify(bayu, kind="late_maternal", person=woman(2), died_at=at(2026, 2, 10), days_after_end=60)
+    notify(
+        bayu,
+        kind="perinatal",
+        person=woman(3),
+        died_at=NOW - timedelta(hours=2),
+        baby={"born_at": NOW - timedelta(hours=30), "weight_g": 1800},
+        gestational_weeks=33,
+    )
+    screened_out = notify(
+        bayu, kind="maternal", person=woman(4), died_at=at(2026, 2, 20), gestational_weeks=12
+    )
+    screening_record(case=screened_out, data={"is_maternal": False}, by=dewi, now=now)
+    j = DeathCase.objects.get(source="outcome")
+    verbal_autopsy_record(
+        case=j,
+        data={
+            "interview_date": NOW.date(),
+            "informant": "Ibu kandung",
+            "story": "Perdarahan di rumah.",
+            "delays": {"receiving": True},
+        },
+        by=ana,
+        now=now,
+    )
+    review_record(
+        case=j,
+        data={
+            "review_date": NOW.date(),
+            "cause_group": "grup2-icdmm",
+            "avoidable": "yes",
+            "delays": {"receiving": True, "reaching": True},
+            "findings": "Terlambat ditangani.",
+            "recommendations": [
+                {"text": "Latihan PONED", "responsible": "Dinkes", "due": NOW.date()}
+            ],
+        },
+        by=dewi,
+        now=now,
+    )
+    ZeroReport.objects.create(facility=sumbersari, month=at(2026, 2, 1).date(), by=ana, at=now)

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import PASSWORD
+from tests.jsc.dashboard import dataset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +28,7 @@ PAGES = {
     "deliveries": "/dashboard/deliveries/",
     "alerts": "/dashboard/alerts/?year=2026",
     "targets": "/dashboard/targets/?year=2026",
+    "deaths": "/dashboard/deaths/?year=2026",
 }
 
 
@@ -77,7 +79,9 @@ def test_the_overview_shows_deaths_mmr_and_todays_pregnancies(session, live_serv
     page.goto(f"{live_server.url}{PAGES['overview']}")
 
     assert number(page, "maternal_deaths") == "1"
-    assert number(page, "mmr") == "33333,3"  # Indonesian decimal comma
+    # 3 live births carry no ratio per 100,000: the count, and a sentence saying so.
+    assert number(page, "mmr") == "–"
+    assert "3 kelahiran hidup" in page.locator("#mmr-note").inner_text()
     assert number(page, "active") == "8"
     assert number(page, "very_high") == "2"
     assert number(page, "due14") == "1"
@@ -189,6 +193,44 @@ def test_a_bad_filter_shows_a_message_not_a_crash(session, live_server, data):
 
     assert response.status == 400
     assert "month" in page.locator(".errors").inner_text()
+
+
+@pytest.fixture
+def deaths(data, ana, bayu, dewi, sumbersari):
+    dataset.build_deaths(ana=ana, bayu=bayu, dewi=dewi, sumbersari=sumbersari)
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_deaths_page_shows_the_cases_delays_and_missing_zero_reports(
+    browser, session, live_server, deaths, width
+):
+    page = session("dewi")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}{PAGES['deaths']}")
+
+    assert (number(page, "maternal"), number(page, "late_maternal"), number(page, "perinatal")) == (
+        "1",
+        "1",
+        "1",
+    )
+    assert number(page, "mmr") == "–"
+    assert "tidak bermakna" in page.locator("#mmr-note").inner_text()
+    cases = page.locator("#cases tbody tr")
+    assert cases.count() == 3
+    # J's case: the delays her review found, and her late notification.
+    j = page.locator("#cases tr", has_text="grup2-icdmm")
+    assert "mencapai fasilitas kesehatan" in j.locator(".delays").inner_text()
+    assert "terlambat dilaporkan" in j.inner_text()
+    assert page.locator("#by-month svg rect.bar").count() >= 3
+    assert page.locator("#causes svg rect.bar").count() == 9  # one per ICD-MM group
+    assert "Gangguan hipertensi" in page.locator("#causes").inner_text()
+    assert "2026-01" in page.locator("#missing").inner_text()
+    assert "Puskesmas Patrang" in page.locator("#missing").inner_text()
+    # Nothing personal on the page: case numbers, not names.
+    assert "Ibu 1" not in page.content() and "Ibu Data" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"deaths-{width}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

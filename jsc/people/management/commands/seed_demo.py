@@ -21,13 +21,14 @@ from jsc.people.demo import DEMO_PASSWORD, seed_people
 DEMO_EXTENSIONS: list[str] = [
     "pregnancies.demo.seed",
     "notifications.demo.seed",
+    "deaths.demo.seed",
     "jsc.dashboard.demo.seed",
     # Last: what the alerts' state is once the dashboard's demo has answered some.
     "notifications.demo.summary",
 ]
 # The services log a line per pregnancy, visit and outcome: useful in production,
 # some 1,300 lines of noise before `make run`'s logins. Seeding says it in a summary.
-QUIET_LOGGERS = ("pregnancies", "notifications", "jsc.dashboard")
+QUIET_LOGGERS = ("pregnancies", "notifications", "jsc.dashboard", "deaths")
 
 
 @contextmanager

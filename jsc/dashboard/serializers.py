@@ -1,0 +1,83 @@
+"""Typed answers of the dashboard's API, so the schema says what comes back."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from deaths import rules as death_rules
+from deaths.serializers import DelaysSerializer
+
+
+class _KindCounts(serializers.Serializer):
+    maternal = serializers.IntegerField()
+    late_maternal = serializers.IntegerField()
+    perinatal = serializers.IntegerField()
+
+
+class DeathsMonthSerializer(_KindCounts):
+    month = serializers.IntegerField()
+
+
+class DeathsDistrictSerializer(_KindCounts):
+    district = serializers.CharField()
+    code = serializers.CharField(allow_null=True)
+
+
+class FacilityRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MissingZeroReportSerializer(serializers.Serializer):
+    facility = FacilityRefSerializer()
+    month = serializers.CharField(help_text="YYYY-MM")
+
+
+class DelayCountsSerializer(serializers.Serializer):
+    deciding = serializers.IntegerField()
+    reaching = serializers.IntegerField()
+    receiving = serializers.IntegerField()
+
+
+class DeathsCaseRowSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    case_number = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    died_on = serializers.DateField()
+    district = serializers.CharField(allow_null=True)
+    registered = serializers.BooleanField()
+    notified_late = serializers.BooleanField()
+    cause_group = serializers.CharField(allow_null=True)
+    delays = DelaysSerializer(allow_null=True)
+
+
+class CauseGroupCountsSerializer(serializers.Serializer):
+    """One count per ICD-MM group."""
+
+    def get_fields(self):
+        return {code: serializers.IntegerField() for code in death_rules.CAUSE_GROUPS}
+
+
+class DeathsDashboardSerializer(_KindCounts):
+    year = serializers.IntegerField()
+    live_births = serializers.IntegerField(help_text="The MMR's denominator.")
+    mmr_per_100k_live_births = serializers.FloatField(allow_null=True)
+    mmr_reliable = serializers.BooleanField(
+        help_text="False under 1,000 live births: read the counts, not the ratio."
+    )
+    by_month = DeathsMonthSerializer(many=True)
+    by_district = DeathsDistrictSerializer(many=True)
+    by_cause_group = CauseGroupCountsSerializer()
+    not_reviewed = serializers.IntegerField()
+    by_delay = DelayCountsSerializer()
+    notified_within_limit_pct = serializers.FloatField(allow_null=True)
+    notification_hours = serializers.IntegerField()
+    reviews_done = serializers.IntegerField()
+    reviews_overdue = serializers.IntegerField()
+    verbal_autopsies_overdue = serializers.IntegerField()
+    recommendations_open = serializers.IntegerField()
+    recommendations_overdue = serializers.IntegerField()
+    missing_zero_reports = MissingZeroReportSerializer(many=True)
+    cases = DeathsCaseRowSerializer(many=True)
