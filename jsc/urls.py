@@ -36,6 +36,7 @@ api = [
     path("", include(router.urls)),
     path("", include("pregnancies.urls")),
     path("", include("notifications.urls")),
+    path("", include("satusehat.urls")),
 ]
 
 urlpatterns = [

@@ -19,3 +19,12 @@ alerts_may_be_due = Signal()
 # sender=Visit, visit=<Visit>, pregnancy=<Pregnancy>, late=<bool>: a new visit that is
 # urgent (rules/urgent.py); the alerts app raises its danger_sign alert.
 urgent_visit_recorded = Signal()
+
+# The record changed for whoever keeps a copy of it (the SATUSEHAT outbox,
+# docs/satusehat.md): sender=Pregnancy, pregnancy=<Pregnancy>, created=<bool> when a
+# pregnancy is registered (True) or corrected (False); sender=Visit, visit=<Visit>,
+# pregnancy=<Pregnancy> when a visit is recorded; sender=Outcome, outcome=<Outcome>,
+# pregnancy=<Pregnancy>, created=<bool> when the outcome is recorded or corrected.
+pregnancy_recorded = Signal()
+visit_recorded = Signal()
+outcome_recorded = Signal()

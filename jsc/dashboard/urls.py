@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from jsc.dashboard import views
+from satusehat.pages import status_page
 
 app_name = "dashboard"
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("deliveries/", views.deliveries, name="deliveries"),
     path("alerts/", views.alerts, name="alerts"),
     path("targets/", views.targets, name="targets"),
+    path("satusehat/", status_page, name="satusehat"),
     # Django's own language switch: a POST that sets the language cookie and goes back.
     path("language/", set_language, name="language"),
 ]
