@@ -1,5 +1,6 @@
-"""Helpers more than one test folder uses: the project folder, subprocess runs of
-manage.py and python, a gunicorn started as `make run` starts it, chromium.
+"""Helpers more than one test folder uses: the project folder and a copy of it for
+`make run`, subprocess runs of manage.py and python, a gunicorn started as `make run`
+starts it, chromium.
 
 Plain functions and constants, no fixtures: a test imports what it needs from here,
 never from another test module or a conftest.
@@ -61,6 +62,26 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def project_copy(tmp_path) -> Path:
+    """A copy of the project's tracked and new files under ``tmp_path``, sharing this
+    .venv: what `make run` runs from, without touching the working tree."""
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    target = tmp_path / "jsc"
+    for name in files:
+        source = BASE_DIR / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    (target / ".venv").symlink_to(BASE_DIR / ".venv")
+    return target
 
 
 def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -16,27 +15,9 @@ import urllib.request
 
 import pytest
 
-from tests.support import BASE_DIR, closed_port
+from tests.support import closed_port, project_copy
 
 pytestmark = pytest.mark.worker
-
-
-def project_copy(tmp_path):
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    target = tmp_path / "jsc"
-    for name in files:
-        source = BASE_DIR / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    (target / ".venv").symlink_to(BASE_DIR / ".venv")
-    return target
 
 
 def test_make_run_serves_healthz_runs_the_pipeline_and_stops_on_ctrl_c(tmp_path):
