@@ -88,6 +88,8 @@ class OutboxRow(models.Model):
         max_length=20, choices=WaitingFor.choices, blank=True, default=WaitingFor.NOTHING
     )
     next_attempt_at = models.DateTimeField()
+    # Since when the platform is owed this content: made, or corrected after a send.
+    owed_since = models.DateTimeField()
     claimed_until = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     attempts = models.PositiveIntegerField(default=0)

@@ -33,7 +33,7 @@ def outbox_status() -> dict:
         .values("facility")
         .annotate(
             **counts,
-            oldest_pending_at=Min("created_at", filter=Q(state=RowState.PENDING)),
+            oldest_pending_at=Min("owed_since", filter=Q(state=RowState.PENDING)),
             problem=Subquery(latest_problem),
         )
     )

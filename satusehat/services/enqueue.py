@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 
 from satusehat import sources
 from satusehat.codes import OBSTETRIC_OBSERVATIONS, VISIT_OBSERVATIONS
@@ -63,6 +63,7 @@ def _row(
         state=RowState.WAITING if waits else RowState.PENDING,
         waiting_for=WaitingFor.PARENT if waits else WaitingFor.NOTHING,
         next_attempt_at=now,
+        owed_since=now,
     )
 
 
@@ -117,11 +118,10 @@ def outbox_rows_resend(rows: QuerySet[OutboxRow], *, now: datetime) -> int:
     version moves either way, so a worker sending one at this moment does not mark the
     older content sent.
     """
+    settled = Q(state__in=[RowState.SENT, RowState.FAILED])
     return rows.update(
-        state=Case(
-            When(state__in=[RowState.SENT, RowState.FAILED], then=Value(RowState.PENDING)),
-            default=F("state"),
-        ),
+        state=Case(When(settled, then=Value(RowState.PENDING)), default=F("state")),
+        owed_since=Case(When(settled, then=Value(now)), default=F("owed_since")),
         version=F("version") + 1,
         next_attempt_at=now,
         updated_at=now,

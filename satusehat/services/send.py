@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from satusehat.build import Gone, Lookup, Send, Wait, plan_for
@@ -149,6 +149,8 @@ def _send_one(row, *, client, today, clock, report: SendReport) -> str:
         _retry(row, clock(), exc)
         report.add("retry")
         return "unavailable"  # an outage is met once per run, not once per row
+    except DatabaseError:
+        raise  # the task's retry, and the lease, take care of the row
     except (Refused, InvalidResource) as exc:
         error = f"HTTP {exc.status}: {exc.text}" if isinstance(exc, Refused) else str(exc)
         _settle(row, clock(), state=RowState.FAILED, error=error, attempt=True)
@@ -158,6 +160,11 @@ def _send_one(row, *, client, today, clock, report: SendReport) -> str:
             row.pk,
             f" (HTTP {exc.status})" if isinstance(exc, Refused) else " (not valid FHIR R4)",
         )
+        report.add("failed")
+    except Exception as exc:
+        # A bug of ours with this one row: it must not hold up every row after it.
+        _settle(row, clock(), state=RowState.FAILED, error=f"not built ({type(exc).__name__})")
+        logger.exception("satusehat: %s row %s could not be sent", row.resource_type, row.pk)
         report.add("failed")
     return ""
 

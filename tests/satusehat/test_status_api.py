@@ -107,3 +107,20 @@ def test_an_unknown_parameter_is_refused_naming_it(api, dewi):
 
     assert answer.status_code == 400
     assert "facility" in answer.json()
+
+
+def test_a_row_corrected_after_its_send_is_pending_since_the_correction(
+    api, ana, dewi, satusehat, with_ids, frozen_day
+):
+    pregnancy = register(api, ana)
+    send(satusehat)
+    frozen_day.shift(timedelta(days=3))
+
+    fixed = {"lmp": (NOW.date() - timedelta(days=60)).isoformat()}
+    assert (
+        api(ana).patch(f"/api/v1/pregnancies/{pregnancy}/", fixed, format="json").status_code == 200
+    )
+
+    entry = by_name(api(dewi).get(STATUS).json())["Puskesmas Sumbersari"]
+    assert entry["pending"] == 2
+    assert entry["oldest_pending_at"].startswith((NOW + timedelta(days=3)).date().isoformat())
