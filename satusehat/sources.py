@@ -16,17 +16,7 @@ from pregnancies.models import Outcome, Pregnancy, Visit
 from pregnancies.rules.dates import STALE_DAYS, conception_start, gestational_age, trimester
 from pregnancies.rules.urgent import Vitals, visit_findings
 from pregnancies.selectors import visits_numbered
-
-# The Visit fields a visit's observations come from (satusehat/codes.py).
-MEASUREMENTS = (
-    "systolic",
-    "diastolic",
-    "weight_kg",
-    "hemoglobin",
-    "muac_cm",
-    "fundal_height_cm",
-    "fetal_heart_rate",
-)
+from satusehat.codes import VISIT_OBSERVATIONS
 
 
 @dataclass(frozen=True)
@@ -95,7 +85,6 @@ class VisitFacts:
     first_trimester: bool
     ga_weeks: int
     measurements: dict  # field -> value, the measured ones only
-    findings: list[str]  # the KSPR factors it found (pregnancies/rules/urgent.py)
     facility: FacilityIds
     practitioner_id: str
 
@@ -119,8 +108,9 @@ def visit_facts(visit_id) -> VisitFacts | None:
         number=number,
         first_trimester=trimester(ga.total_days) == 1,
         ga_weeks=ga.weeks,
-        measurements={f: getattr(visit, f) for f in MEASUREMENTS if getattr(visit, f) is not None},
-        findings=visit_findings_of(visit),
+        measurements={
+            f: getattr(visit, f) for f in VISIT_OBSERVATIONS if getattr(visit, f) is not None
+        },
         facility=FacilityIds.of(facility),
         practitioner_id=by.satusehat_practitioner_id,
     )

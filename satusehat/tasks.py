@@ -8,22 +8,17 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.tasks import QUEUE_RETRY_POLICY, RETRY_POLICY
 from satusehat.backends import get_client
 from satusehat.services import outbox_enabled, outbox_send_due
 
 logger = logging.getLogger(__name__)
 
-# A failed run (the database restarting, a broker blip) is retried with growing,
-# jittered delays, far below the broker's visibility timeout. SATUSEHAT's own answers
-# never fail the task: they are settled on the rows.
-RETRY_POLICY = {
-    "autoretry_for": (Exception,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-}
 
-
+# The alerts' policies: a failed run (the database restarting, a broker blip) is retried
+# with growing, jittered delays, and publishing waits at most about a second for a broker
+# that does not answer (the rows are committed; beat's run sends them anyway).
+# SATUSEHAT's own answers never fail the task: they are settled on the rows.
 @shared_task(name="satusehat.tasks.send_outbox", max_retries=5, **RETRY_POLICY)
 def send_outbox() -> None:
     if not outbox_enabled():
@@ -31,11 +26,6 @@ def send_outbox() -> None:
     report = outbox_send_due(client=get_client(), today=timezone.localdate(), clock=timezone.now)
     if report.more:
         send_outbox.delay()
-
-
-# Publishing waits at most about a second for a broker that does not answer: the
-# request that queued it has committed its rows already, which beat's run sends anyway.
-QUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 
 
 def _queue_send_now() -> None:

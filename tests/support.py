@@ -57,6 +57,34 @@ def chromium():
                 browser.close()
 
 
+def signed_in_page(
+    browser,
+    base: str,
+    username: str,
+    password: str,
+    *,
+    to: str,
+    size: tuple[int, int],
+    locale: str = "id-ID",
+):
+    """(context, page): a fresh browser context of ``size`` that may reach ``base`` only,
+    signed in through the login form and sent on to ``to``. The caller closes it."""
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, accept_downloads=True, locale=locale
+    )
+    page = context.new_page()
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
+    )
+    page.goto(f"{base}/accounts/login/?next={to}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("button[type=submit]")
+    return context, page
+
+
 def closed_port() -> int:
     """A local TCP port nothing listens on (bound, then released)."""
     with socket.socket() as sock:

@@ -38,9 +38,8 @@ def outbox_muted() -> Iterator[None]:
         _muted.reset(token)
 
 
-def _row(
+def _values(
     *,
-    key: str,
     resource_type: str,
     pregnancy_id,
     facility_id,
@@ -48,32 +47,31 @@ def _row(
     parent: OutboxRow | None = None,
     visit_id=None,
     item: str = "",
-) -> OutboxRow:
-    """A new row for ``key``: pending, or waiting for its parent to be sent."""
+) -> dict:
+    """A new row's fields: pending, or waiting for its parent to be sent."""
     waits = parent is not None and not parent.satusehat_id
-    return OutboxRow(
-        key=key,
-        resource_type=resource_type,
-        rank=RANK[resource_type],
-        pregnancy_id=pregnancy_id,
-        visit_id=visit_id,
-        item=item,
-        facility_id=facility_id,
-        depends_on=parent,
-        state=RowState.WAITING if waits else RowState.PENDING,
-        waiting_for=WaitingFor.PARENT if waits else WaitingFor.NOTHING,
-        next_attempt_at=now,
-        owed_since=now,
-    )
+    return {
+        "resource_type": resource_type,
+        "rank": RANK[resource_type],
+        "pregnancy_id": pregnancy_id,
+        "visit_id": visit_id,
+        "item": item,
+        "facility_id": facility_id,
+        "depends_on": parent,
+        "state": RowState.WAITING if waits else RowState.PENDING,
+        "waiting_for": WaitingFor.PARENT if waits else WaitingFor.NOTHING,
+        "next_attempt_at": now,
+        "owed_since": now,
+    }
 
 
-def _add(**fields) -> OutboxRow:
-    """The row for ``fields["key"]``, made if it is new."""
-    new = _row(**fields)
-    defaults = {f.attname: getattr(new, f.attname) for f in OutboxRow._meta.concrete_fields}
-    for name in ("id", "key", "created_at", "updated_at"):
-        defaults.pop(name)
-    row, _created = OutboxRow.objects.get_or_create(key=new.key, defaults=defaults)
+def _row(*, key: str, **fields) -> OutboxRow:
+    return OutboxRow(key=key, **_values(**fields))
+
+
+def _add(*, key: str, **fields) -> OutboxRow:
+    """The row for ``key``, made if it is new."""
+    row, _created = OutboxRow.objects.get_or_create(key=key, defaults=_values(**fields))
     return row
 
 

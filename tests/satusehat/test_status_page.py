@@ -14,6 +14,7 @@ from tests.conftest import PASSWORD
 from tests.fakes.fake_satusehat import refused
 from tests.pregnancies.helpers import mother
 from tests.satusehat.helpers import register, send, visit
+from tests.support import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,22 +31,11 @@ def session(browser, live_server, settings):
     contexts = []
 
     def open_as(username: str, width: str = "laptop", locale: str = "id-ID"):
-        w, h = WIDTHS[width]
-        context = browser.new_context(viewport={"width": w, "height": h}, locale=locale)
-        contexts.append(context)
-        page = context.new_page()
-        base = live_server.url
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith(base) else route.abort()
-            ),
+        size = WIDTHS[width]
+        context, page = signed_in_page(
+            browser, live_server.url, username, PASSWORD, to=PAGE, size=size, locale=locale
         )
-        page.goto(f"{base}/accounts/login/?next={PAGE}")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation(wait_until="domcontentloaded"):
-            page.click("button[type=submit]")
+        contexts.append(context)
         return page
 
     yield open_as
