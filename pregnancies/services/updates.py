@@ -17,12 +17,21 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, audit_record
 from pregnancies.errors import RACED, Conflict, Errors
-from pregnancies.models import EddSource, Mother, Pregnancy, PregnancyStatus, RiskSource, Visit
+from pregnancies.models import (
+    EddChange,
+    EddSource,
+    Mother,
+    Pregnancy,
+    PregnancyStatus,
+    RiskSource,
+    Visit,
+)
 from pregnancies.rules.dates import check_dates, edd_from_lmp
 from pregnancies.rules.nik import nik_errors
 from pregnancies.services.common import (
@@ -81,9 +90,13 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
         )
         before = {attr: getattr(pregnancy, attr) for attr in FROZEN_AFTER_OUTCOME}
         mother_before = {attr: getattr(mother, attr) for attr in MOTHER_FROZEN_AFTER_OUTCOME}
+        start_before = pregnancy.ga_start
         errors = Errors()
 
         _apply_dates(pregnancy, data, today=today, errors=errors)
+        # By the calendar rule two LMPs can give one EDD (22, 23 and 24 May all give
+        # 28 February): the start of the pregnancy can move while the EDD stays.
+        start_moved = pregnancy.ga_start != start_before
         _apply_history(pregnancy, data, errors=errors)
         if "height_cm" in data:
             pregnancy.height_cm = data["height_cm"]
@@ -97,16 +110,16 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
             mother,
             data.get("mother") or {},
             pregnancy,
-            edd_moved=pregnancy.edd != before["edd"],
+            start_moved=start_moved,
             today=today,
             errors=errors,
         )
         if pregnancy.edd != before["edd"] or pregnancy.lmp != before["lmp"]:
             _visits_still_inside(pregnancy, data, errors=errors)
-        if pregnancy.edd != before["edd"] and "edd" not in errors.fields:
+        if start_moved and "edd" not in errors.fields:
             previous_outcome_errors(
                 mother=mother,
-                edd=pregnancy.edd,
+                start=pregnancy.ga_start,
                 field="edd" if "edd" in data else "lmp",
                 errors=errors,
                 exclude_pregnancy=pregnancy.pk,
@@ -115,7 +128,7 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
             contradicted_factor_errors(
                 data["risk_factors"],
                 date_of_birth=mother.date_of_birth,
-                edd=pregnancy.edd,
+                start=pregnancy.ga_start,
                 gravida=pregnancy.gravida,
                 para=pregnancy.para,
                 height_cm=pregnancy.height_cm,
@@ -169,6 +182,15 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
         audit_record(user=by, action=Action.UPDATE, pregnancy_id=pregnancy.pk)
         pregnancy_recorded.send(sender=Pregnancy, pregnancy=pregnancy, created=False)
         if pregnancy.edd != before["edd"]:
+            EddChange.objects.create(
+                pregnancy=pregnancy,
+                at=timezone.now(),
+                old_edd=before["edd"],
+                new_edd=pregnancy.edd,
+                edd_source=pregnancy.edd_source,
+                source=EddChange.Source.EDIT,
+                by=by,
+            )
             edd_changed.send(sender=Pregnancy, pregnancy=pregnancy, old_edd=before["edd"])
         if pregnancy.status == PregnancyStatus.ACTIVE and (
             pregnancy.edd != before["edd"]
@@ -237,7 +259,7 @@ def _apply_mother(
     sent: dict,
     pregnancy: Pregnancy,
     *,
-    edd_moved: bool,
+    start_moved: bool,
     today: date,
     errors: Errors,
 ) -> list[str]:
@@ -263,9 +285,9 @@ def _apply_mother(
         dob = checked_birth_date(nik, None, today=today, errors=errors)
     if dob is None:
         return []
-    if "nik" in sent or "date_of_birth" in sent or edd_moved:
+    if "nik" in sent or "date_of_birth" in sent or start_moved:
         field = "date_of_birth" if "date_of_birth" in sent else "nik"
-        mother_age_errors(dob, pregnancy.edd, field=field, errors=errors)
+        mother_age_errors(dob, start=pregnancy.ga_start, field=field, errors=errors)
 
     wanted = {"date_of_birth": dob}
     wanted.update({f: sent[f] for f in ("full_name", *CONTACT_FIELDS) if f in sent})
@@ -305,7 +327,7 @@ def _raise_if_active_elsewhere(mother: Mother, *, by) -> None:
 
 def _visits_still_inside(pregnancy: Pregnancy, data: dict, *, errors: Errors) -> None:
     """New dates may not put a recorded visit before the start of the pregnancy."""
-    start = pregnancy_start(lmp=pregnancy.lmp, edd=pregnancy.edd)
+    start = pregnancy_start(pregnancy)
     earliest = Visit.objects.filter(pregnancy=pregnancy).aggregate(first=Min("date"))["first"]
     if earliest is not None and earliest < start:
         field = "edd" if "edd" in data else "lmp"
