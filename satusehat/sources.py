@@ -13,7 +13,7 @@ from uuid import UUID
 
 from jsc.people.models import Facility
 from pregnancies.models import Outcome, Pregnancy, Visit
-from pregnancies.rules.dates import STALE_DAYS, conception_start, gestational_age, trimester
+from pregnancies.rules.dates import STALE_DAYS, gestational_age, trimester
 from pregnancies.rules.urgent import Vitals, visit_findings
 from pregnancies.selectors import visits_numbered
 from satusehat.codes import VISIT_OBSERVATIONS
@@ -38,7 +38,7 @@ class PregnancyFacts:
     id: UUID
     nik: str
     facility: FacilityIds
-    start: date  # the LMP, or EDD - 280 days without one
+    start: date  # the LMP, or day 0 of the gestational age without one
     lmp: date | None
     edd: date
     gravida: int
@@ -58,8 +58,10 @@ def pregnancy_facts(pregnancy_id, *, today: date) -> PregnancyFacts | None:
     if pregnancy is None:
         return None
     outcome_on = Outcome.objects.filter(pregnancy=pregnancy).values_list("date", flat=True).first()
-    start = pregnancy.lmp or conception_start(pregnancy.edd)
-    stale_on = start + timedelta(days=STALE_DAYS)
+    start = pregnancy.lmp or pregnancy.ga_start
+    # Stale at 44 weeks of gestational age, as the registry counts it (the LMP + 308 days
+    # for an EDD from the LMP).
+    stale_on = pregnancy.ga_start + timedelta(days=STALE_DAYS)
     end = outcome_on if outcome_on is not None else (stale_on if today >= stale_on else None)
     return PregnancyFacts(
         id=pregnancy.pk,
@@ -98,7 +100,7 @@ def visit_facts(visit_id) -> VisitFacts | None:
     if visit is None:
         return None
     number = next(v.visit_number for v in visits_numbered(visit.pregnancy_id) if v.pk == visit.pk)
-    ga = gestational_age(visit.pregnancy.edd, visit.date)
+    ga = gestational_age(start=visit.pregnancy.ga_start, on=visit.date)
     by = visit.recorded_by
     facility = by.facility or visit.pregnancy.facility
     return VisitFacts(
