@@ -17,6 +17,8 @@ class Periodic:
     name: str
     task: str
     every_seconds: int
+    # Declared but switched off (the row kept, with its last run): beat queues nothing.
+    enabled: bool = True
 
 
 def declared() -> list[Periodic]:
@@ -38,6 +40,13 @@ def declared() -> list[Periodic]:
             "deaths.tasks.alert_overdue_steps",
             settings.ALERT_SCAN_INTERVAL_SECONDS,
         ),
+        # The safety net behind the send each commit queues; off without SATUSEHAT_ENV.
+        Periodic(
+            "send the SATUSEHAT outbox",
+            "satusehat.tasks.send_outbox",
+            settings.SATUSEHAT_SEND_INTERVAL_SECONDS,
+            enabled=bool(settings.SATUSEHAT_ENV),
+        ),
     ]
 
 
@@ -54,7 +63,9 @@ def sync_periodic_tasks() -> None:
             interval = IntervalSchedule.objects.create(**wanted)
         task = PeriodicTask.objects.filter(name=item.name).first()
         if task is None:
-            PeriodicTask.objects.create(name=item.name, task=item.task, interval=interval)
-        elif (task.task, task.interval_id, task.enabled) != (item.task, interval.id, True):
-            task.task, task.interval, task.enabled = item.task, interval, True
+            PeriodicTask.objects.create(
+                name=item.name, task=item.task, interval=interval, enabled=item.enabled
+            )
+        elif (task.task, task.interval_id, task.enabled) != (item.task, interval.id, item.enabled):
+            task.task, task.interval, task.enabled = item.task, interval, item.enabled
             task.save()

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "notifications",
     "jsc.dashboard",
     "deaths",
+    "satusehat",
 ]
 
 MIDDLEWARE = [
@@ -370,6 +371,38 @@ PUSH_BATCH_SIZE = min(env_int("PUSH_BATCH_SIZE", 8), 500)
 # How long deliveries wait after FCM refused our credentials before they are tried again.
 PUSH_CREDENTIAL_PAUSE_SECONDS = env_int("PUSH_CREDENTIAL_PAUSE_SECONDS", 300)
 
+# SATUSEHAT, the Ministry of Health's FHIR platform (docs/satusehat.md). Off unless
+# SATUSEHAT_ENV names an environment: then nothing is queued and no call is made.
+SATUSEHAT_ENV = os.environ.get("SATUSEHAT_ENV", "").strip().lower()
+SATUSEHAT_CLIENT_ID = os.environ.get("SATUSEHAT_CLIENT_ID", "")
+SATUSEHAT_CLIENT_SECRET = os.environ.get("SATUSEHAT_CLIENT_SECRET", "")
+SATUSEHAT_AUTH_URL = SATUSEHAT_FHIR_URL = ""
+if SATUSEHAT_ENV:
+    from satusehat.client.environments import base_urls
+
+    try:
+        SATUSEHAT_AUTH_URL, SATUSEHAT_FHIR_URL = base_urls(
+            SATUSEHAT_ENV,
+            auth_url=os.environ.get("SATUSEHAT_AUTH_URL", "").strip(),
+            fhir_url=os.environ.get("SATUSEHAT_FHIR_URL", "").strip(),
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+    if not (SATUSEHAT_CLIENT_ID and SATUSEHAT_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "SATUSEHAT_ENV is set but SATUSEHAT_CLIENT_ID or SATUSEHAT_CLIENT_SECRET is not"
+        )
+# Seconds one call may take to read its answer (connecting: at most 5).
+SATUSEHAT_TIMEOUT_SECONDS = env_int("SATUSEHAT_TIMEOUT_SECONDS", 30)
+# How often beat sends what is due (the safety net behind the send queued at each commit).
+SATUSEHAT_SEND_INTERVAL_SECONDS = env_int("SATUSEHAT_SEND_INTERVAL_SECONDS", 60)
+# How long everything waits after SATUSEHAT refused our credentials before trying again.
+SATUSEHAT_CREDENTIAL_PAUSE_SECONDS = env_int("SATUSEHAT_CREDENTIAL_PAUSE_SECONDS", 300)
+# A mother the national patient index does not know is looked up again after this.
+SATUSEHAT_PATIENT_RETRY_HOURS = env_int("SATUSEHAT_PATIENT_RETRY_HOURS", 24)
+# A worker's hold on the row it sends; a worker that dies leaves it to another then.
+SATUSEHAT_CLAIM_LEASE_SECONDS = env_int("SATUSEHAT_CLAIM_LEASE_SECONDS", 300)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -384,4 +417,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # urllib3 logs each request line at DEBUG, and SATUSEHAT's Patient search carries a
+    # NIK in its query: never below INFO, whatever LOG_LEVEL says.
+    "loggers": {"urllib3": {"level": "INFO"}},
 }

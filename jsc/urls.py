@@ -37,6 +37,7 @@ api = [
     path("", include("pregnancies.urls")),
     path("", include("notifications.urls")),
     path("", include("deaths.urls")),
+    path("", include("satusehat.urls")),
 ]
 
 urlpatterns = [

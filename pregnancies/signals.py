@@ -20,7 +20,14 @@ alerts_may_be_due = Signal()
 # urgent (rules/urgent.py); the alerts app raises its danger_sign alert.
 urgent_visit_recorded = Signal()
 
-# sender=Outcome, outcome=<Outcome>, pregnancy=<Pregnancy>, by=<User>: an outcome was
-# recorded or corrected; the deaths app notifies a death it shows (mother_died, or a
-# stillbirth from 22 weeks) through the same path as the deaths endpoint.
-outcome_saved = Signal()
+# The record changed, for whoever acts on it or keeps a copy of it (the SATUSEHAT
+# outbox, docs/satusehat.md; the deaths app, docs/deaths.md): sender=Pregnancy,
+# pregnancy=<Pregnancy>, created=<bool> when a pregnancy is registered (True) or
+# corrected (False); sender=Visit, visit=<Visit>, pregnancy=<Pregnancy> when a visit is
+# recorded; sender=Outcome, outcome=<Outcome>, pregnancy=<Pregnancy>, by=<User>,
+# created=<bool> when the outcome is recorded or corrected (the deaths app notifies a
+# death it shows, mother_died or a stillbirth from 22 weeks, through the same path as
+# the deaths endpoint).
+pregnancy_recorded = Signal()
+visit_recorded = Signal()
+outcome_recorded = Signal()

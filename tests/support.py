@@ -1,5 +1,6 @@
-"""Helpers more than one test folder uses: the project folder, subprocess runs of
-manage.py and python, a gunicorn started as `make run` starts it, chromium.
+"""Helpers more than one test folder uses: the project folder and a copy of it for
+`make run`, subprocess runs of manage.py and python, a gunicorn started as `make run`
+starts it, chromium.
 
 Plain functions and constants, no fixtures: a test imports what it needs from here,
 never from another test module or a conftest.
@@ -83,11 +84,59 @@ def test_database_url() -> str:
     return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def signed_in_page(
+    browser,
+    base: str,
+    username: str,
+    password: str,
+    *,
+    to: str,
+    size: tuple[int, int],
+    locale: str = "id-ID",
+):
+    """(context, page): a fresh browser context of ``size`` that may reach ``base`` only,
+    signed in through the login form and sent on to ``to``. The caller closes it."""
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, accept_downloads=True, locale=locale
+    )
+    page = context.new_page()
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
+    )
+    page.goto(f"{base}/accounts/login/?next={to}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("button[type=submit]")
+    return context, page
+
+
 def closed_port() -> int:
     """A local TCP port nothing listens on (bound, then released)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def project_copy(tmp_path) -> Path:
+    """A copy of the project's tracked and new files under ``tmp_path``, sharing this
+    .venv: what `make run` runs from, without touching the working tree."""
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    target = tmp_path / "jsc"
+    for name in files:
+        source = BASE_DIR / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    (target / ".venv").symlink_to(BASE_DIR / ".venv")
+    return target
 
 
 def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:

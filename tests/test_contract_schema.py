@@ -54,6 +54,8 @@ def response_schema(operation: dict, code: str) -> dict:
         ("/api/v1/reference/", {"get"}),
         ("/api/v1/pregnancies/{pregnancy_id}/risk-history/", {"get"}),
         ("/api/v1/pregnancies/{pregnancy_id}/referrals/", {"get"}),
+        ("/api/v1/satusehat/status/", {"get"}),
+        ("/api/v1/pregnancies/{pregnancy_id}/satusehat/", {"get"}),
     ],
 )
 def test_it_has_the_contracts_paths_and_methods(schema, path, methods):
@@ -170,3 +172,29 @@ def test_the_reference_lists_the_contracts_groups(schema):
     } <= set(reference["properties"])
     factor = component(schema, reference["properties"]["risk_factors"]["items"])
     assert {"code", "points", "derived", "label"} <= set(factor["properties"])
+
+
+def test_the_satusehat_status_and_a_pregnancys_rows_answer_the_contracts_fields(schema):
+    status = component(
+        schema, response_schema(schema["paths"]["/api/v1/satusehat/status/"]["get"], "200")
+    )
+    facility = component(schema, status["properties"]["by_facility"]["items"])
+    rows = response_schema(
+        schema["paths"]["/api/v1/pregnancies/{pregnancy_id}/satusehat/"]["get"], "200"
+    )
+    row = component(schema, rows["items"])
+
+    assert {"enabled", "by_facility"} <= set(status["properties"])
+    assert {
+        "facility",
+        "pending",
+        "sent",
+        "failed",
+        "waiting",
+        "oldest_pending_at",
+        "last_error",
+    } <= set(facility["properties"])
+    assert rows["type"] == "array"
+    assert {"resource_type", "local", "state", "satusehat_id", "last_error", "sent_at"} <= set(
+        row["properties"]
+    )

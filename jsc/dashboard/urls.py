@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from jsc.dashboard import views, views_deaths
+from satusehat.pages import status_page
 
 app_name = "dashboard"
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("alerts/", views.alerts, name="alerts"),
     path("deaths/", views_deaths.deaths, name="deaths"),
     path("targets/", views.targets, name="targets"),
+    path("satusehat/", status_page, name="satusehat"),
     # Django's own language switch: a POST that sets the language cookie and goes back.
     path("language/", set_language, name="language"),
 ]

@@ -62,6 +62,13 @@ class Facility(models.Model):
     # A database default too, so rows written by code that predates the column (an older
     # process during a deploy, a data migration's historical model) are active.
     active = models.BooleanField(default=True, db_default=True)
+    # The facility as SATUSEHAT knows it: its organization (IHS) id and the location
+    # its antenatal care happens in. Blank until an admin sets them; the outbox waits
+    # for them (docs/satusehat.md, "Facilities and staff").
+    satusehat_organization_id = models.CharField(
+        max_length=64, blank=True, default="", db_default=""
+    )
+    satusehat_location_id = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["name"]
@@ -102,6 +109,11 @@ class User(AbstractUser):
     phone = models.CharField(max_length=20, blank=True)
     facility = models.ForeignKey(
         Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    # The midwife's or doctor's practitioner id at SATUSEHAT (docs/satusehat.md,
+    # "Facilities and staff"); the encounters they record wait without it.
+    satusehat_practitioner_id = models.CharField(
+        max_length=64, blank=True, default="", db_default=""
     )
 
     objects = JscUserManager()

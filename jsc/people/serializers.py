@@ -1,11 +1,32 @@
 from __future__ import annotations
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from jsc.people.models import AdminChange, District, Facility, Role, User, Village
+
+# SATUSEHAT's ids (docs/satusehat.md, "Facilities and staff"): an organization is
+# known by its IHS number, digits; a location or practitioner by a FHIR id.
+_FHIR_ID = RegexValidator(
+    r"^[A-Za-z0-9.-]{1,64}$", _("Letters, digits, '-' and '.' only, at most 64 (a FHIR id).")
+)
+_ORGANIZATION_ID = RegexValidator(
+    r"^[0-9]{1,20}$", _("The facility's SATUSEHAT organization id (its IHS number): digits only.")
+)
+
+
+def satusehat_id_field(validator: RegexValidator, help_text: str) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=64,
+        allow_blank=True,
+        required=False,
+        trim_whitespace=True,
+        validators=[validator],
+        help_text=help_text,
+    )
 
 
 class FacilitySerializer(serializers.ModelSerializer):
@@ -20,15 +41,31 @@ class FacilitySerializer(serializers.ModelSerializer):
         queryset=District.objects.all(),
         error_messages={"does_not_exist": _("No district (kecamatan) is named {value}.")},
     )
+    satusehat_organization_id = satusehat_id_field(
+        _ORGANIZATION_ID, "The facility's organization id at SATUSEHAT; blank until known."
+    )
+    satusehat_location_id = satusehat_id_field(
+        _FHIR_ID, "The SATUSEHAT Location where its antenatal care happens."
+    )
 
     class Meta:
         model = Facility
-        fields = ["id", "code", "name", "kind", "district", "active"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "district",
+            "active",
+            "satusehat_organization_id",
+            "satusehat_location_id",
+        ]
         read_only_fields = ["active"]
 
 
 class FacilityUpdateSerializer(FacilitySerializer):
-    """PATCH: name, kind, district and active; the code is what the apps know it by."""
+    """PATCH: name, kind, district, active and the SATUSEHAT ids; the code is what the
+    apps know it by."""
 
     code = serializers.CharField(read_only=True)
 
@@ -61,7 +98,16 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "role", "phone", "facility", "active"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "role",
+            "phone",
+            "facility",
+            "active",
+            "satusehat_practitioner_id",
+        ]
         read_only_fields = fields
 
 
@@ -82,10 +128,22 @@ class UserCreateSerializer(serializers.ModelSerializer):
     facility = serializers.PrimaryKeyRelatedField(
         queryset=Facility.objects.all(), required=False, allow_null=True
     )
+    satusehat_practitioner_id = satusehat_id_field(
+        _FHIR_ID, "The midwife's or doctor's practitioner id at SATUSEHAT."
+    )
 
     class Meta:
         model = User
-        fields = ["id", "username", "password", "full_name", "role", "phone", "facility"]
+        fields = [
+            "id",
+            "username",
+            "password",
+            "full_name",
+            "role",
+            "phone",
+            "facility",
+            "satusehat_practitioner_id",
+        ]
         extra_kwargs = {"full_name": {"required": True, "allow_blank": False}}
 
 
@@ -97,6 +155,9 @@ class UserUpdateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all(), allow_null=True)
     active = serializers.BooleanField()
+    satusehat_practitioner_id = satusehat_id_field(
+        _FHIR_ID, "The midwife's or doctor's practitioner id at SATUSEHAT; blank to clear."
+    )
 
 
 class PasswordResetSerializer(serializers.Serializer):

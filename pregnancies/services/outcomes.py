@@ -15,7 +15,7 @@ from pregnancies.models import Outcome, Pregnancy, Visit
 from pregnancies.rules.consistency import outcome_kind_error
 from pregnancies.rules.outcomes import LIVE_BIRTH, outcome_errors, status_after
 from pregnancies.services.common import pregnancy_start
-from pregnancies.signals import outcome_saved, pregnancy_closed
+from pregnancies.signals import outcome_recorded, pregnancy_closed
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,9 @@ def outcome_record(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Outc
             user=by, action=Action.CREATE, target=Target.OUTCOME, pregnancy_id=pregnancy.pk
         )
         pregnancy_closed.send(sender=Pregnancy, pregnancy=pregnancy)
-        outcome_saved.send(sender=Outcome, outcome=outcome, pregnancy=pregnancy, by=by)
+        outcome_recorded.send(
+            sender=Outcome, outcome=outcome, pregnancy=pregnancy, by=by, created=True
+        )
     logger.info("outcome of pregnancy %s recorded by user %s", pregnancy.pk, by.pk)
     return outcome
 
@@ -129,6 +131,8 @@ def outcome_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Outc
         audit_record(
             user=by, action=Action.UPDATE, target=Target.OUTCOME, pregnancy_id=pregnancy.pk
         )
-        outcome_saved.send(sender=Outcome, outcome=outcome, pregnancy=pregnancy, by=by)
+        outcome_recorded.send(
+            sender=Outcome, outcome=outcome, pregnancy=pregnancy, by=by, created=False
+        )
     logger.info("outcome of pregnancy %s corrected by user %s", pregnancy.pk, by.pk)
     return outcome

@@ -36,7 +36,7 @@ from pregnancies.services.mothers import (
     other_facilities_of,
 )
 from pregnancies.services.risk import risk_history_record
-from pregnancies.signals import alerts_may_be_due
+from pregnancies.signals import alerts_may_be_due, pregnancy_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -257,6 +257,7 @@ def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: d
             audit_record(user=by, action=Action.CREATE, pregnancy_id=pregnancy.pk)
             # A late registration may be owed a milestone now, not at the next scan.
             alerts_may_be_due.send(sender=Pregnancy, pregnancy=pregnancy, today=today)
+            pregnancy_recorded.send(sender=Pregnancy, pregnancy=pregnancy, created=True)
             others = (
                 []
                 if record.new_person

@@ -56,7 +56,7 @@ from pregnancies.services.mothers import (
     person_for_nik,
 )
 from pregnancies.services.risk import band_rose, risk_history_record
-from pregnancies.signals import alerts_may_be_due, edd_changed
+from pregnancies.signals import alerts_may_be_due, edd_changed, pregnancy_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +180,7 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
             pregnancy=pregnancy, before=factors_before, source=RiskSource.EDIT, by=by
         )
         audit_record(user=by, action=Action.UPDATE, pregnancy_id=pregnancy.pk)
+        pregnancy_recorded.send(sender=Pregnancy, pregnancy=pregnancy, created=False)
         if pregnancy.edd != before["edd"]:
             EddChange.objects.create(
                 pregnancy=pregnancy,

@@ -24,7 +24,7 @@ from pregnancies.services.common import (
     request_digest,
 )
 from pregnancies.services.risk import band_rose, risk_history_record
-from pregnancies.signals import alerts_may_be_due, urgent_visit_recorded
+from pregnancies.signals import alerts_may_be_due, urgent_visit_recorded, visit_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +135,7 @@ def visit_record(*, pregnancy: Pregnancy, data: dict, by, today: date) -> tuple[
             danger_signs=visit.danger_signs,
         )
         _card_follows_visit(pregnancy, visit, visit_findings(vitals), by=by, today=today)
+        visit_recorded.send(sender=Visit, visit=visit, pregnancy=pregnancy)
         if is_urgent(vitals) and outcome_on is None:
             late = is_late(
                 visit_date=visit.date,

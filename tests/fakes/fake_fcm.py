@@ -18,12 +18,14 @@ import time
 import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.fakes.server import LocalServer
 
 ACCESS_TOKEN = "fake-token"
 PROJECT_ID = "jsc-test"
@@ -98,7 +100,7 @@ def permission_denied() -> FakeResponse:
     )
 
 
-class FakeFCM:
+class FakeFCM(LocalServer):
     """Fake FCM + OAuth server on 127.0.0.1, an ephemeral port, a background thread."""
 
     def __init__(self, project_id: str = PROJECT_ID, latency: float = 0.0) -> None:
@@ -126,39 +128,11 @@ class FakeFCM:
         self._scripts: dict[str, deque[FakeResponse]] = defaultdict(deque)
         self._names: dict[str, str] = {}  # message name -> token, to check result order
         self._ids = itertools.count(1)
-        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle --------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self._serve(_handler_for(self))
 
     @property
     def token_url(self) -> str:
         return self.url + "/token"
-
-    def start(self) -> FakeFCM:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeFCM:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # -- scripting --------------------------------------------------------------------------
 
@@ -271,13 +245,6 @@ class FakeFCM:
         finally:
             with self._lock:
                 self._in_flight -= 1
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        # A client killed mid-request (the fault-injection suite SIGKILLs workers) resets
-        # its connection: nothing worth a traceback.
-        pass
 
 
 def _handler_for(fake: FakeFCM) -> type[BaseHTTPRequestHandler]:

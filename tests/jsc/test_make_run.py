@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import pytest
 import requests
 
 from tests.pregnancies.helpers import body
-from tests.support import BASE_DIR, closed_port
+from tests.support import BASE_DIR, closed_port, project_copy
 
 pytestmark = pytest.mark.worker
 
@@ -40,26 +39,10 @@ DASHBOARD_PAGES = [
     "/dashboard/high-risk.csv",
     "/dashboard/deliveries/",
     "/dashboard/alerts/",
+    "/dashboard/deaths/",
     "/dashboard/targets/",
+    "/dashboard/satusehat/",
 ]
-
-
-def project_copy(tmp_path):
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    target = tmp_path / "jsc"
-    for name in files:
-        source = BASE_DIR / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    (target / ".venv").symlink_to(BASE_DIR / ".venv")
-    return target
 
 
 def make_run_env(port: int) -> dict[str, str]:

@@ -124,3 +124,17 @@ def test_every_declared_task_is_one_the_worker_knows():
 
     for item in declared():
         assert item.task in app.tasks, item.task
+
+
+def test_the_satusehat_send_is_declared_but_off_without_satusehat_env():
+    name = "send the SATUSEHAT outbox"
+
+    with override_settings(SATUSEHAT_ENV=""):
+        sync_periodic_tasks()
+    off = PeriodicTask.objects.get(name=name)
+    with override_settings(SATUSEHAT_ENV="dev", SATUSEHAT_SEND_INTERVAL_SECONDS=30):
+        sync_periodic_tasks()
+    on = PeriodicTask.objects.select_related("interval").get(name=name)
+
+    assert (off.task, off.enabled) == ("satusehat.tasks.send_outbox", False)
+    assert (on.pk, on.enabled, on.interval.every) == (off.pk, True, 30)

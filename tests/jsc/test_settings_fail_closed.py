@@ -121,3 +121,41 @@ def test_it_rejects_a_number_setting_that_is_not_a_number():
     result = manage("check", JSC_ENV="local", ALERT_SCAN_INTERVAL_SECONDS="soon")
 
     assert_one_line_error(result, "ALERT_SCAN_INTERVAL_SECONDS")
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"SATUSEHAT_ENV": "prod"}, "SATUSEHAT_ENV must be one of dev, staging, production"),
+        ({"SATUSEHAT_ENV": "custom", "SATUSEHAT_FHIR_URL": "http://x/fhir"}, "SATUSEHAT_AUTH_URL"),
+        (
+            {"SATUSEHAT_ENV": "custom", "SATUSEHAT_AUTH_URL": "x", "SATUSEHAT_FHIR_URL": "y"},
+            "must be an http(s) URL",
+        ),
+        ({"SATUSEHAT_ENV": "dev"}, "SATUSEHAT_CLIENT_ID or SATUSEHAT_CLIENT_SECRET"),
+    ],
+    ids=["unknown environment", "custom without urls", "custom with bad urls", "no credentials"],
+)
+def test_a_satusehat_misconfiguration_stops_the_start_in_one_line(env, said):
+    result = manage("check", JSC_ENV="test", **env)
+
+    assert result.returncode == 2
+    assert_one_line_error(result, said)
+
+
+def test_satusehat_is_off_unless_an_environment_is_named():
+    show = "import django; django.setup(); from django.conf import settings as s; "
+    show += "print(repr(s.SATUSEHAT_ENV), s.SATUSEHAT_FHIR_URL, sep='|')"
+
+    off = run_python(["-c", show], JSC_ENV="test", DJANGO_SETTINGS_MODULE="jsc.settings")
+    dev = run_python(
+        ["-c", show],
+        JSC_ENV="test",
+        DJANGO_SETTINGS_MODULE="jsc.settings",
+        SATUSEHAT_ENV="Dev",
+        SATUSEHAT_CLIENT_ID="id",
+        SATUSEHAT_CLIENT_SECRET="secret",
+    )
+
+    assert off.stdout.strip() == "''|"
+    assert dev.stdout.strip() == "'dev'|https://api-satusehat-dev.dto.kemkes.go.id/fhir-r4/v1"

@@ -121,6 +121,11 @@ MATRIX: list[tuple] = [
     ("POST /api/v1/alert-rules/",                    "-",     403,    403,    403,    201,   401),
     ("GET /api/v1/alert-rules/{id}/",                "-",     403,    403,    403,    200,   401),
     ("PATCH /api/v1/alert-rules/{id}/",              "-",     403,    403,    403,    200,   401),
+    ("GET /api/v1/satusehat/status/",                "-",     403,    403,    200,    200,   401),
+    ("GET /api/v1/satusehat/patients-not-found/",    "-",     200,    200,    200,    403,   401),
+    ("GET /api/v1/pregnancies/{id}/satusehat/",      "own",   200,    200,    200,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/satusehat/",      "other", 404,    404,    200,    404,   401),
+    ("GET /api/v1/pregnancies/{id}/satusehat/",      "referred", 200,  200,    200,    404,   401),
 ]  # fmt: skip
 
 HEADINGS = ("endpoint", "object", "midwife", "doctor", "health office", "admin", "anonymous")

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from tests.conftest import PASSWORD
 from tests.jsc.dashboard import dataset
+from tests.support import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,24 +41,10 @@ def session(browser, live_server, settings):
     contexts = []
 
     def open_as(username: str, width: str = "laptop"):
-        w, h = WIDTHS[width]
-        context = browser.new_context(
-            viewport={"width": w, "height": h}, accept_downloads=True, locale="id-ID"
+        context, page = signed_in_page(
+            browser, live_server.url, username, PASSWORD, to="/dashboard/", size=WIDTHS[width]
         )
         contexts.append(context)
-        page = context.new_page()
-        base = live_server.url
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith(base) else route.abort()
-            ),
-        )
-        page.goto(f"{base}/accounts/login/?next=/dashboard/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation(wait_until="domcontentloaded"):
-            page.click("button[type=submit]")
         return page
 
     yield open_as

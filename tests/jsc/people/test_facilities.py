@@ -36,6 +36,8 @@ def test_an_admin_creates_a_facility(api, adi, kalisat):
         "kind": "puskesmas",
         "district": "Kalisat",
         "active": True,
+        "satusehat_organization_id": "",
+        "satusehat_location_id": "",
     }
     assert facility.district == kalisat
 
