@@ -186,7 +186,5 @@ def seed(stdout) -> None:
     _walkthrough(sumbersari, today)
     made = _history(midwives, office, today)
     zero = _zero_reports(midwives, today)
-    stdout.write(
-        f"Demo deaths: {made} new cases from last year; {zero} zero reports for last month; "
-        f"for the walkthrough, bidan.sumbersari's pregnancy {WALKTHROUGH} ended 10 days ago."
-    )
+    # The walkthrough's pregnancy id is fixed (uuid5), so the README names it.
+    stdout.write(f"Demo deaths: {made} new cases from last year; {zero} zero reports last month.")

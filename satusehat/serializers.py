@@ -7,14 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jsc.people.serializers import FacilityRefSerializer
 from satusehat.messages import PAUSE_WORDS, row_problem
 from satusehat.models import OutboxRow, PauseReason, ResourceType, RowState, WaitingFor
-
-
-class FacilityRefSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    code = serializers.CharField()
-    name = serializers.CharField()
 
 
 class PauseSerializer(serializers.Serializer):

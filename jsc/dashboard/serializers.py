@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from deaths import rules as death_rules
 from deaths.serializers import DelaysSerializer
+from jsc.people.serializers import FacilityRefSerializer
 
 
 class _KindCounts(serializers.Serializer):
@@ -21,12 +22,6 @@ class DeathsMonthSerializer(_KindCounts):
 class DeathsDistrictSerializer(_KindCounts):
     district = serializers.CharField()
     code = serializers.CharField(allow_null=True)
-
-
-class FacilityRefSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    code = serializers.CharField()
-    name = serializers.CharField()
 
 
 class MissingZeroReportSerializer(serializers.Serializer):

@@ -79,8 +79,7 @@ def seed_people() -> Summary:
     summary.logins = [
         ("bidan.sumbersari", "midwife, Puskesmas Sumbersari"),
         ("dokter.sumbersari", "doctor, Puskesmas Sumbersari"),
-        ("bidan.<kecamatan>", "a midwife in every district, e.g. bidan.patrang"),
-        ("dokter.<kecamatan>", "a doctor in every district, e.g. dokter.patrang"),
+        ("bidan|dokter.<kecamatan>", "in every district, e.g. bidan.patrang"),
         ("dokter.soebandi", "doctor, RSD dr. Soebandi (the hospital referrals go to)"),
         ("dinkes", "health office, whole regency"),
         ("admin", "admin, also for the Django admin at /admin/"),

@@ -73,6 +73,15 @@ class FacilityUpdateSerializer(FacilitySerializer):
         read_only_fields: list[str] = []
 
 
+class FacilityRefSerializer(serializers.Serializer):
+    """A facility named in another answer (the dashboard's, SATUSEHAT's status): one
+    component in the schema, whichever app answers."""
+
+    id = serializers.UUIDField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class FacilityBriefSerializer(serializers.ModelSerializer):
     district = serializers.CharField(source="district.name", read_only=True)
 

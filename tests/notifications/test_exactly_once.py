@@ -95,7 +95,11 @@ def test_a_dispatch_that_fails_half_way_and_is_retried_pushes_each_once(
     with pytest.raises(ConnectionError):
         dispatch_due(backend=dies, batch_size=5)
     sent_before_failure = len(fake_fcm.requests)
-    assert 0 < sent_before_failure == dies.sent <= 5
+    assert 0 < sent_before_failure == dies.sent
+    # The failure stopped the run: the other lane sends the claim it already held (one
+    # batch, or two on a machine so busy that the failing thread waits to be scheduled),
+    # not the rest. Without the stop it would send all but the failed batch (35 of 38).
+    assert sent_before_failure < Delivery.objects.count() // 2
     assert Delivery.objects.filter(status="sent").count() == sent_before_failure
     assert not Delivery.objects.filter(status="sending").exists()  # the failed batch is given back
 
