@@ -377,12 +377,30 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    """One entry of the trail, ids only (docs/mothers.md, "Audit of matches").
+
+    ``pregnancy`` is null on entries about a person; ``matched_facilities`` (facility
+    ids) and ``disclosed`` are filled on ``match`` entries only (empty on the others).
+    """
+
     username = serializers.CharField(source="user.username", read_only=True)
-    pregnancy = serializers.UUIDField(source="pregnancy_id", read_only=True)
+    pregnancy = serializers.UUIDField(source="pregnancy_id", read_only=True, allow_null=True)
+    matched_facilities = serializers.ListField(child=serializers.UUIDField(), read_only=True)
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "user", "username", "action", "target", "pregnancy", "object_id"]
+        fields = [
+            "id",
+            "at",
+            "user",
+            "username",
+            "action",
+            "target",
+            "pregnancy",
+            "object_id",
+            "matched_facilities",
+            "disclosed",
+        ]
         read_only_fields = fields
 
 
