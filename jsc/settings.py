@@ -204,7 +204,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, refusing a token issued before a password, role or facility change.
+        "jsc.people.tokens.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -223,6 +224,9 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 30)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 14)),
     "UPDATE_LAST_LOGIN": True,
+    # Tokens carry the user's token_version; a change ends them (docs/security.md).
+    "TOKEN_OBTAIN_SERIALIZER": "jsc.people.tokens.TokenObtainPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "jsc.people.tokens.TokenRefreshSerializer",
 }
 # Failed logins allowed in the window before 429: per (client address, username), and
 # per client address across usernames (a spray of names). Never per username alone, so

@@ -8,24 +8,24 @@ from rest_framework import serializers
 from pregnancies.models import RiskBand
 
 
-class _MotherContactSerializer(serializers.Serializer):
+class HighRiskMotherSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     village = serializers.CharField(allow_blank=True)
     village_code = serializers.CharField(allow_null=True)
     phone = serializers.CharField(allow_blank=True)
 
 
-class _FacilityBriefSerializer(serializers.Serializer):
+class HighRiskFacilitySerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
 
 
-class _DoctorBriefSerializer(serializers.Serializer):
+class HighRiskDoctorSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     full_name = serializers.CharField()
 
 
-class _BirthPlanSerializer(serializers.Serializer):
+class BirthPlanSerializer(serializers.Serializer):
     place = serializers.CharField()
     attendant = serializers.CharField()
     referral = serializers.CharField()
@@ -34,16 +34,16 @@ class _BirthPlanSerializer(serializers.Serializer):
 class HighRiskRowSerializer(serializers.Serializer):
     pregnancy = serializers.UUIDField()
     # Null for admins, with kspr_score and risk_factors: who she is is the health office's.
-    mother = _MotherContactSerializer(allow_null=True)
+    mother = HighRiskMotherSerializer(allow_null=True)
     district = serializers.CharField()
-    facility = _FacilityBriefSerializer()
+    facility = HighRiskFacilitySerializer()
     edd = serializers.DateField()
     days_to_edd = serializers.IntegerField()
     risk_band = serializers.ChoiceField(choices=RiskBand.choices)
     kspr_score = serializers.IntegerField(allow_null=True)
     risk_factors = serializers.ListField(child=serializers.CharField(), allow_null=True)
-    birth_plan = _BirthPlanSerializer()
-    doctor = _DoctorBriefSerializer(allow_null=True)
+    birth_plan = BirthPlanSerializer()
+    doctor = HighRiskDoctorSerializer(allow_null=True)
     last_visit = serializers.DateField(allow_null=True)
     unacknowledged_alerts = serializers.IntegerField()
 
