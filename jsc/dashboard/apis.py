@@ -25,7 +25,7 @@ from jsc.dashboard.serializers import HighRiskPageSerializer, HighRiskRowSeriali
 from jsc.dashboard.services import targets_answer, targets_save, year_checked
 from jsc.dashboard.services_places import mother_villages_match
 from jsc.pagination import Pagination
-from jsc.params import reject_unknown
+from jsc.params import reject_unknown_or_blank
 from pregnancies.audit import audit_list
 
 
@@ -44,7 +44,7 @@ class DashboardApi(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        reject_unknown(request.query_params, self.allowed)
+        reject_unknown_or_blank(request.query_params, self.allowed)
         self.today = timezone.localdate()
 
 

@@ -12,7 +12,7 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled, Validatio
 from rest_framework.response import Response
 from rest_framework_simplejwt.views import TokenObtainPairView
 
-from jsc.params import reject_unknown
+from jsc.params import reject_unknown_or_blank
 from jsc.people.login_guard import attempt_begin, attempt_not_failed
 from jsc.people.models import AdminChange, District, Facility, User, Village
 from jsc.people.permissions import IsAdminRole, ReadAnyWriteAdmin
@@ -165,7 +165,7 @@ class DistrictListView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        reject_unknown(self.request.query_params, ())
+        reject_unknown_or_blank(self.request.query_params, ())
         return District.objects.order_by("code", "name")
 
 
@@ -186,7 +186,7 @@ class VillageListView(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        reject_unknown(params, ("district",))
+        reject_unknown_or_blank(params, ("district",))
         villages = Village.objects.select_related("district").order_by("code")
         if "district" in params:
             wanted = params["district"].strip()
