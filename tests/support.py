@@ -56,6 +56,15 @@ def chromium():
                 browser.close()
 
 
+def database_url() -> str:
+    """The URL of the database the suite runs on (the test database), for a subprocess."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def closed_port() -> int:
     """A local TCP port nothing listens on (bound, then released)."""
     with socket.socket() as sock:

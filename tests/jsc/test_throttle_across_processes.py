@@ -15,7 +15,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from jsc.cache import SharedFileCache
 from tests import support
@@ -23,17 +22,11 @@ from tests import support
 TOKEN = "/api/v1/auth/token/"
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @contextmanager
 def web_process(var_dir: Path):
     """One gunicorn with one worker, on the local settings' cache (no CACHE_URL)."""
     env = {**os.environ, "JSC_ENV": "local", "JSC_VAR_DIR": str(var_dir)}
-    env["DATABASE_URL"] = database_url()
+    env["DATABASE_URL"] = support.database_url()
     env.pop("CACHE_URL", None)
     with support.gunicorn(env, "--workers", "1", "--access-logfile", "/dev/null") as (base, _):
         yield base
