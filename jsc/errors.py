@@ -1,5 +1,6 @@
 """One exception handler: every client error answers a DRF-shaped 4xx, never a 500;
-and under /api/ a path that names nothing answers a JSON 404, never an HTML page."""
+and under /api/ a path that names nothing answers a JSON 404, never an HTML page. The
+pages' CSRF failure is a page of ours, in the request's language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import math
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found
@@ -66,3 +68,11 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return api_not_found(request)
     return page_not_found(request, exception)
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: a form posted without a valid CSRF token (an old page, cookies
+    off). Django's own page is half English and speaks of "CSRF"; this one says what to
+    do, in Bahasa Indonesia (or the language the person chose). ``reason`` is Django's
+    English diagnosis, already in the log, so it is not shown."""
+    return render(request, "csrf_failure.html", status=403)

@@ -83,6 +83,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A form posted without a valid CSRF token: our own page, in the request's language.
+CSRF_FAILURE_VIEW = "jsc.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

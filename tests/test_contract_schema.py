@@ -170,3 +170,24 @@ def test_the_reference_lists_the_contracts_groups(schema):
     } <= set(reference["properties"])
     factor = component(schema, reference["properties"]["risk_factors"]["items"])
     assert {"code", "points", "derived", "label"} <= set(factor["properties"])
+
+
+def test_every_operation_documents_the_web_servers_limits(schema):
+    """gunicorn refuses an over-long request line (414) or headers (431) itself, in the
+    API's JSON error shape (jsc/gunicorn_worker.py): the schema says so everywhere."""
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            for code in ("414", "431"):
+                answer = operation["responses"][code]
+                assert "gunicorn" in answer["description"], (method, path, code)
+                assert "application/json" in answer["content"], (method, path, code)
+
+
+def test_the_audit_trail_documents_person_entries_and_matches(schema):
+    entry = schema["components"]["schemas"]["AuditEntry"]["properties"]
+
+    assert entry["pregnancy"].get("nullable") is True
+    assert entry["matched_facilities"]["items"]["format"] == "uuid"
+    assert "disclosed" in entry
