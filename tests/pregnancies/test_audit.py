@@ -84,7 +84,7 @@ def test_admins_read_the_trail_newest_first_and_filter_it(api, ana, citra, adi):
         "matched_facilities",
         "disclosed",
     }
-    assert (newest["matched_facilities"], newest["disclosed"]) == ([], "")
+    assert (newest["matched_facilities"], newest["disclosed"]) == ([], None)
     assert (newest["user"], newest["username"], newest["pregnancy"]) == (
         str(citra.pk),
         "citra",

@@ -34,7 +34,7 @@ from pathlib import Path
 ROLES = ("midwife", "doctor", "health_office", "admin", "anonymous")
 LISTED = "listed"
 HIDDEN = "hidden"
-IDS_ONLY = "listed, ids only"
+IDS = "listed, ids only"
 
 # endpoint, target, then one cell per role in ROLES order.
 MATRIX: list[tuple] = [
@@ -80,12 +80,12 @@ MATRIX: list[tuple] = [
     ("POST /api/v1/pregnancies/{id}/visits/",        "referred", 201,  201,    403,    404,   401),
     ("GET /api/v1/pregnancies/{id}/referrals/",      "referred", 200,  200,    200,    404,   401),
     # A referral opens one pregnancy, not a NIK oracle (docs/mothers.md).
-    ("PATCH /api/v1/pregnancies/{id}/",              "referred, NIK unknown", 400, 400, 403, 404, 401),
-    ("PATCH /api/v1/pregnancies/{id}/",              "referred, NIK of other", 400, 400, 403, 404, 401),
-    ("PATCH /api/v1/pregnancies/{id}/",              "referred, phone", 200, 200,  403,    404,   401),
-    ("PATCH /api/v1/pregnancies/{id}/",              "other, NIK unknown", 404, 404, 403,   404,   401),
-    ("POST /api/v1/pregnancies/",                    "NIK of referred", 409, 409,  403,    403,   401),
-    ("POST /api/v1/pregnancies/",                    "NIK of other", 409,  409,    403,    403,   401),
+    ("PATCH /api/v1/pregnancies/{id}/", "referred, NIK unknown",  400,  400,    403,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/", "referred, NIK of other", 400,  400,    403,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/", "referred, phone",        200,  200,    403,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/", "other, NIK unknown",     404,  404,    403,    404,   401),
+    ("POST /api/v1/pregnancies/",       "NIK of referred",        409,  409,    403,    403,   401),
+    ("POST /api/v1/pregnancies/",       "NIK of other",           409,  409,    403,    403,   401),
     ("GET /api/v1/reference/",                       "-",     200,    200,    200,    200,   401),
     ("GET /api/v1/mothers/",                         "own",   403,    403,    LISTED, 403,   401),
     ("GET /api/v1/mothers/",                         "other", 403,    403,    LISTED, 403,   401),
@@ -103,8 +103,8 @@ MATRIX: list[tuple] = [
     ("GET /api/v1/villages/",                        "-",     200,    200,    200,    200,   401),
     ("GET /api/v1/dashboard/summary/",               "-",     403,    403,    200,    200,   401),
     ("GET /api/v1/dashboard/pws-kia/",               "-",     403,    403,    200,    200,   401),
-    ("GET /api/v1/dashboard/high-risk/",             "own",   403,    403,    LISTED, IDS_ONLY, 401),
-    ("GET /api/v1/dashboard/high-risk/",             "other", 403,    403,    LISTED, IDS_ONLY, 401),
+    ("GET /api/v1/dashboard/high-risk/",             "own",   403,    403,    LISTED, IDS,   401),
+    ("GET /api/v1/dashboard/high-risk/",             "other", 403,    403,    LISTED, IDS,   401),
     ("GET /api/v1/dashboard/alert-response/",        "-",     403,    403,    200,    200,   401),
     ("GET /api/v1/dashboard/expected-deliveries/",   "-",     403,    403,    200,    200,   401),
     ("GET /api/v1/dashboard/targets/{id}/",          "-",     403,    403,    200,    200,   401),
