@@ -4,14 +4,11 @@ and the pages' alike; static files keep their own caching."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from pregnancies.models import Pregnancy
+from tests.security.cast import readable_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -28,40 +25,13 @@ PAGES = [
 ]
 
 
-def get_paths(cast) -> list[str]:
-    """Every GET of the schema, its path parameters naming real records."""
-    pregnancy = Pregnancy.objects.get(pk=cast["seeded"]["sumbersari"].pregnancy)
-    ids = {
-        "pregnancy_id": pregnancy.pk,
-        "/api/v1/mothers/{id}/": pregnancy.person_id,
-        "/api/v1/pregnancies/{id}/": pregnancy.pk,
-        "/api/v1/facilities/{id}/": cast["sumbersari"].pk,
-        "/api/v1/users/{id}/": cast["ana"].pk,
-        "/api/v1/alert-rules/{id}/": 1,
-        "year": 2026,
-    }
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    paths = []
-    for path, item in schema["paths"].items():
-        if "get" not in item:
-            continue
-        paths.append(
-            re.sub(
-                r"{([^}]+)}",
-                lambda m, path=path: str(ids.get(path, ids.get(m.group(1), "x"))),
-                path,
-            )
-        )
-    return paths
-
-
 @pytest.mark.parametrize("role", ["ana", "citra", "dewi", "adi", None])
 def test_every_api_answer_is_no_store(cast, role):
     client = APIClient()
     if role is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(cast[role])}")
 
-    answers = {path: client.get(path) for path in get_paths(cast)}
+    answers = {path: client.get(path) for path in readable_paths(cast)}
 
     assert len(answers) > 25
     kept = {p: (a.status_code, a.get("Cache-Control")) for p, a in answers.items()}
