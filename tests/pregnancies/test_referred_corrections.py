@@ -15,7 +15,17 @@ import time_machine
 
 from pregnancies.models import AuditEntry, Mother, Person, Pregnancy
 from pregnancies.services.referrals import referral_record
-from tests.pregnancies.helpers import NOW, TODAY, URL, body, days_ago, detail, mother, register
+from tests.pregnancies.helpers import (
+    NOW,
+    TODAY,
+    URL,
+    body,
+    days_ago,
+    delivered,
+    detail,
+    mother,
+    register,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -31,18 +41,6 @@ IMPOSSIBLE_LMP = "1990-01-01"
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def delivered(client, created) -> None:
-    """Born 80 days ago, before the next pregnancy's LMP (70 days ago)."""
-    moved = client.patch(detail(created["id"]), {"lmp": days_ago(300).isoformat()}, format="json")
-    assert moved.status_code == 200, moved.content
-    response = client.post(
-        f"{detail(created['id'])}outcome/",
-        {"kind": "live_birth", "date": days_ago(80).isoformat(), "babies_born_alive": 1},
-        format="json",
-    )
-    assert response.status_code == 201, response.content
 
 
 @pytest.fixture
