@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.http import JsonResponse
@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from jsc.people.models import User
 from pregnancies.models import Mother, Person, Pregnancy
+from pregnancies.rules.dates import edd_from_lmp
 
 
 def _midwife(username: str) -> User:
@@ -50,7 +51,7 @@ def pregnancies(request):
                 facility_id=user.facility_id,
                 registered_by=user,
                 lmp=lmp,
-                edd=lmp + timedelta(days=280),
+                edd=edd_from_lmp(lmp),
                 edd_source="lmp",
                 gravida=data["gravida"],
                 para=data["para"],

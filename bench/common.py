@@ -230,7 +230,9 @@ def seed_registry(n: int, *, today: date, seed: int = 7, villages_per_district: 
                 "registered_by_id": midwives[f],
                 "edd": (edd := today + timedelta(days=d)),
                 "lmp": edd - timedelta(days=280),
-                "edd_source": "lmp",
+                # Made from the EDD: an ultrasound one (from an LMP it would follow the
+                # calendar rule, docs/domain.md "Pregnancy dates").
+                "edd_source": "ultrasound",
                 "gravida": 1,
                 "para": 0,
                 "abortus": 0,

@@ -145,7 +145,9 @@ def seed(n: int, *, today: date, seeded: dict, seed: int = 11) -> dict:
                 "registered_by_id": midwives[f],
                 "edd": edd,
                 "lmp": edd - timedelta(days=280),
-                "edd_source": "lmp",
+                # Made from the EDD: an ultrasound one (from an LMP it would follow the
+                # calendar rule, docs/domain.md "Pregnancy dates").
+                "edd_source": "ultrasound",
                 "gravida": 1,
                 "para": 0,
                 "abortus": 0,

@@ -160,7 +160,9 @@ def add_history(n: int, *, today: date) -> int:
                 "registered_by_id": midwife[f],
                 "edd": (edd := today - timedelta(days=rng.randint(45, 365))),
                 "lmp": edd - timedelta(days=280),
-                "edd_source": "lmp",
+                # Made from the EDD: an ultrasound one (from an LMP it would follow the
+                # calendar rule, docs/domain.md "Pregnancy dates").
+                "edd_source": "ultrasound",
                 "gravida": 1,
                 "para": 0,
                 "abortus": 0,

@@ -27,11 +27,14 @@ from django.utils import timezone
 from jsc.people.models import Role, User
 from notifications.models import Alert, AlertRule, AlertStatus
 from pregnancies.models import Pregnancy, PregnancyStatus, Referral, RiskBand
-from pregnancies.rules.dates import PREGNANCY_DAYS, STALE_DAYS
+from pregnancies.rules.dates import LMP_TO_EDD_MAX_DAYS, STALE_DAYS
 
 # A pregnancy past 44 weeks without an outcome is stale: no more alerts
-# (docs/domain.md, "Pregnancy dates").
-LAST_ALERT_DAY = STALE_DAYS - PREGNANCY_DAYS  # days after the EDD
+# (docs/domain.md, "Pregnancy dates"). The scan reads EDDs only (from the covering
+# index), and an EDD lies 280 to 283 days after day 0 of the gestational age (280 for
+# an ultrasound EDD, up to 283 by the calendar from an LMP): up to 25 days after the
+# EDD no pregnancy is past 44 weeks, whatever its EDD came from (docs/alerts.md).
+LAST_ALERT_DAY = STALE_DAYS - LMP_TO_EDD_MAX_DAYS  # days after the EDD
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from notifications.owed import record_owed_alerts
-from notifications.services import cancel_for_pregnancy, replan_for_pregnancy
+from notifications.services import cancel_for_pregnancy, replan_for_pregnancies
 from notifications.tasks import queue_dispatch
 from notifications.urgent import danger_sign_raise
 from pregnancies.signals import (
@@ -21,7 +21,7 @@ def _cancel_alerts(sender, pregnancy, **kwargs) -> None:
 
 @receiver(edd_changed)
 def _replan_alerts(sender, pregnancy, **kwargs) -> None:
-    replan_for_pregnancy(pregnancy.pk)
+    replan_for_pregnancies([pregnancy.pk])
 
 
 @receiver(alerts_may_be_due)

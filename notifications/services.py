@@ -62,9 +62,11 @@ def cancel_for_pregnancy(pregnancy_id) -> int:
     )
 
 
-def replan_for_pregnancy(pregnancy_id) -> int:
-    """The EDD moved: alerts no phone received and nobody answered are dropped, to be
-    owed anew on the new date.
+def replan_for_pregnancies(pregnancy_ids) -> int:
+    """Their EDDs moved: alerts no phone received and nobody answered are dropped, to be
+    owed anew on the new date. Set-based, whatever the number of pregnancies (a
+    correction moves one EDD; pregnancies/migrations/0009_edd_by_naegele_calendar.py
+    moves many, a batch at a time).
 
     What was pushed, acknowledged or escalated stays (it happened); an alert only
     waiting, or only in an inbox, would otherwise carry the old EDD and, being unique
@@ -75,7 +77,7 @@ def replan_for_pregnancy(pregnancy_id) -> int:
     )
     deleted, _ = (
         Alert.objects.filter(
-            pregnancy_id=pregnancy_id,
+            pregnancy_id__in=pregnancy_ids,
             # A danger_sign alert is about a visit, not a date: it stays.
             visit__isnull=True,
             status__in=[AlertStatus.PENDING, AlertStatus.UNDELIVERED],

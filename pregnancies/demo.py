@@ -183,7 +183,7 @@ def _record_visits(
 ) -> int:
     """Visits at the usual weeks (some missed), none after ``last`` (today or the outcome)."""
     rng: random.Random = plan["rng"]
-    start = pregnancy.edd - timedelta(days=280)
+    start = pregnancy.ga_start
     made = 0
     for k, week in enumerate(VISIT_WEEKS):
         on = start + timedelta(days=week * 7 + rng.randint(0, 4))

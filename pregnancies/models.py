@@ -9,10 +9,13 @@ registrations cannot both win. Each facility keeps its own record of her
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+from pregnancies.rules import dates
 
 
 class RiskBand(models.TextChoices):
@@ -184,6 +187,11 @@ class Pregnancy(models.Model):
 
     def __str__(self) -> str:
         return f"Pregnancy {self.id}"
+
+    @property
+    def ga_start(self) -> date:
+        """Day 0 of its gestational age (pregnancies.rules.dates.ga_start)."""
+        return dates.ga_start(lmp=self.lmp, edd=self.edd, edd_source=self.edd_source)
 
 
 class Visit(models.Model):
@@ -366,6 +374,55 @@ class RiskChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change} {self.factor} on pregnancy {self.pregnancy_id}"
+
+
+class EddChangeSource(models.TextChoices):
+    # A correction (PATCH), by its user.
+    EDIT = "edit"
+    # The rule that derives the EDD from the LMP changed; no user
+    # (pregnancies/migrations/0009_edd_by_naegele_calendar.py).
+    RULE = "rule"
+
+
+class EddChange(models.Model):
+    """The EDD moved, from what to what, and why (docs/pregnancies.md, "The EDD's
+    history")."""
+
+    Source = EddChangeSource
+
+    id = models.BigAutoField(primary_key=True)
+    pregnancy = models.ForeignKey(Pregnancy, on_delete=models.CASCADE, related_name="edd_changes")
+    at = models.DateTimeField()
+    old_edd = models.DateField()
+    new_edd = models.DateField()
+    # Where the new EDD comes from.
+    edd_source = models.CharField(max_length=10, choices=EddSource.choices)
+    source = models.CharField(max_length=8, choices=EddChangeSource.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["pregnancy", "at"], name="edd_change_pregnancy_at")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(new_edd=F("old_edd")), name="edd_change_moves"),
+            models.CheckConstraint(
+                condition=Q(source__in=EddChangeSource.values), name="edd_change_source_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(edd_source__in=EddSource.values), name="edd_change_edd_source_known"
+            ),
+            # A correction has its author; a change of rule has none.
+            models.CheckConstraint(
+                condition=Q(source=EddChangeSource.EDIT, by__isnull=False)
+                | Q(source=EddChangeSource.RULE, by__isnull=True),
+                name="edd_change_author_iff_edit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"EDD of pregnancy {self.pregnancy_id} moved ({self.source})"
 
 
 class ReferralKind(models.TextChoices):

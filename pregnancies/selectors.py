@@ -7,6 +7,8 @@ service, they are not clinical staff) sees none, so every object route answers t
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db.models import (
     Case,
     Count,
@@ -20,7 +22,8 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 
 from jsc.people.models import Role
-from pregnancies.models import Outcome, Person, Pregnancy, Referral, Visit
+from pregnancies.models import EddSource, Outcome, Person, Pregnancy, Referral, Visit
+from pregnancies.rules.dates import LMP_TO_EDD_MAX_DAYS, PREGNANCY_DAYS
 
 CLINICAL_ROLES = frozenset({Role.MIDWIFE, Role.DOCTOR})
 READER_ROLES = CLINICAL_ROLES | {Role.HEALTH_OFFICE}
@@ -144,3 +147,19 @@ def record_conflicts(records) -> dict[str, list[dict]]:
                 {"value": v, "facility": r.facility_id, "record": r.pk} for v, r in values
             ]
     return conflicts
+
+
+def gestation_reached(days: int, *, on: date) -> Q:
+    """Pregnancies at least ``days`` into their gestational age on ``on``: rules/dates.py's
+    ``ga_start`` as a filter (day 0 is the LMP for an LMP EDD, EDD - 280 for an ultrasound
+    one).
+
+    The first term asks nothing the other two do not, but it is on the EDD alone, so the
+    active pregnancies' EDD index narrows the rows before any is read: an LMP EDD lies at
+    most LMP_TO_EDD_MAX_DAYS after its LMP.
+    """
+    started_by = on - timedelta(days=days)
+    return Q(edd__lte=started_by + timedelta(days=LMP_TO_EDD_MAX_DAYS)) & (
+        Q(edd_source=EddSource.LMP, lmp__lte=started_by)
+        | Q(edd_source=EddSource.ULTRASOUND, edd__lte=started_by + timedelta(days=PREGNANCY_DAYS))
+    )

@@ -154,9 +154,9 @@ class GestationalAgeSerializer(serializers.Serializer):
     days = serializers.IntegerField()
 
 
-def _ga(edd, on) -> dict | None:
+def _ga(pregnancy: Pregnancy, on) -> dict | None:
     try:
-        return gestational_age(edd, on).as_dict()
+        return gestational_age(start=pregnancy.ga_start, on=on).as_dict()
     except ValueError:  # before the start of the pregnancy: no age to show
         return None
 
@@ -289,7 +289,7 @@ def _pregnancy_ga(pregnancy: Pregnancy, today) -> dict | None:
     if pregnancy.status != PregnancyStatus.ACTIVE:
         outcome = getattr(pregnancy, "outcome", None)
         on = outcome.date if outcome is not None else on
-    return _ga(pregnancy.edd, on)
+    return _ga(pregnancy, on)
 
 
 def _stamp(moment, zone) -> str:
@@ -337,7 +337,7 @@ class VisitSerializer(serializers.Serializer):
 
     @extend_schema_field(GestationalAgeSerializer(allow_null=True))
     def get_gestational_age(self, visit) -> dict | None:
-        return _ga(self.context["pregnancy"].edd, visit.date)
+        return _ga(self.context["pregnancy"], visit.date)
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_hypertension(self, visit) -> bool | None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from pregnancies.rules.anc import ANC_SCHEDULE, DOCTOR_VISIT_TRIMESTERS
-from pregnancies.rules.dates import POST_TERM_DAYS, TRIMESTER_1_MAX_DAYS, TRIMESTER_2_MAX_DAYS
+from pregnancies.rules.dates import TRIMESTER_1_MAX_DAYS, TRIMESTER_2_MAX_DAYS
 
 # Targets (sasaran) from population: expected pregnant women = 1.10 x CBR x population;
 # expected deliveries = 1.05 x CBR x population (PWS KIA guidance).
@@ -55,7 +55,6 @@ TRIMESTER_MAX_DAYS = {1: TRIMESTER_1_MAX_DAYS, 2: TRIMESTER_2_MAX_DAYS}
 
 # Overview and lists.
 DUE_SOON_DAYS = 14
-POST_TERM_AFTER_EDD_DAYS = POST_TERM_DAYS - 280
 HIGH_RISK_DUE_WITHIN_DAYS_DEFAULT = 14
 HIGH_RISK_DUE_WITHIN_DAYS_MAX = 308  # a whole pregnancy
 EXPECTED_DELIVERY_WEEKS = 8

@@ -14,7 +14,6 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from pregnancies.rules import kspr
-from pregnancies.rules.dates import conception_start
 
 # A loss before 20 completed weeks is a miscarriage or an abortion (abortus); from
 # 20w0d on the baby is born, alive or not (Indonesia: under 20 weeks or 500 g).
@@ -38,9 +37,11 @@ NEEDS_EARLIER_PREGNANCY = frozenset(
 )
 
 
-def outcome_kind_error(kind: str, *, edd: date, on: date) -> str | None:
-    """A miscarriage or abortion under 20w0d; a live birth or stillbirth from 20w0d."""
-    ga_days = (on - conception_start(edd)).days
+def outcome_kind_error(kind: str, *, start: date, on: date) -> str | None:
+    """A miscarriage or abortion under 20w0d; a live birth or stillbirth from 20w0d.
+
+    ``start``: day 0 of the gestational age (dates.ga_start)."""
+    ga_days = (on - start).days
     weeks, days = divmod(max(ga_days, 0), 7)
     if kind in BEFORE_20_WEEKS_KINDS and ga_days >= VIABILITY_DAYS:
         return _(
@@ -56,7 +57,8 @@ def outcome_kind_error(kind: str, *, edd: date, on: date) -> str | None:
 
 
 def previous_outcome_error(*, start: date, previous_outcomes: Iterable[date]) -> str | None:
-    """A mother's next pregnancy begins (EDD - 280 days) after her previous one ended."""
+    """A mother's next pregnancy begins (day 0 of its gestational age, dates.ga_start)
+    after her previous one ended."""
     latest = max(previous_outcomes, default=None)
     if latest is not None and start <= latest:
         return _(

@@ -9,10 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
 # All day-count limits live here (docs/domain.md, "Pregnancy dates").
-PREGNANCY_DAYS = 280  # Naegele's rule as a day count: EDD = LMP + 280 days
+PREGNANCY_DAYS = 280  # 40 weeks: the gestational age on an ultrasound EDD
+# Naegele's rule in its calendar form (the Buku KIA's): LMP + 7 days, then + 9 months.
+NAEGELE_DAYS = 7
+NAEGELE_MONTHS = 9
+# What that rule puts between the LMP and the EDD, by month lengths: 280 to 283 days
+# (tests/pregnancies/rules/test_dates.py measures both ends over 40 years of LMPs).
+LMP_TO_EDD_MIN_DAYS = 280
+LMP_TO_EDD_MAX_DAYS = 283
 POST_TERM_DAYS = 294  # 42 weeks: post-term from this gestational age on
 STALE_DAYS = 308  # 44 weeks: past this with no outcome, the pregnancy is stale
 MAX_LMP_AGE_DAYS = 308  # an LMP more than 44 weeks ago is implausible
@@ -59,28 +67,39 @@ class GestationalAge:
 
 
 def edd_from_lmp(lmp: date) -> date:
-    """EDD = LMP + 280 days (not the calendar form, which can differ by a day)."""
-    return lmp + timedelta(days=PREGNANCY_DAYS)
+    """Naegele's rule as the Buku KIA computes it: LMP + 7 days, then + 9 calendar months.
+
+    "+ 7 days, - 3 months, + 1 year" is the same thing. Where that month has no such day
+    the EDD is its last day (relativedelta clamps): LMP 2026-05-24 -> 2026-05-31 ->
+    2027-02-28. The days come first: LMP 2026-05-20 gives 2027-02-27 (LMP + 280 days
+    would give 2027-02-24). docs/domain.md, "Pregnancy dates".
+    """
+    return lmp + timedelta(days=NAEGELE_DAYS) + relativedelta(months=NAEGELE_MONTHS)
 
 
-def conception_start(edd: date) -> date:
-    """The effective LMP implied by an EDD: day 0 of gestational age."""
+def ga_start(*, lmp: date | None, edd: date, edd_source: str) -> date:
+    """Day 0 of the gestational age: the LMP when the EDD comes from it, else EDD - 280.
+
+    By the calendar rule an LMP EDD lies 280 to 283 days after the LMP, so EDD - 280
+    would age such a pregnancy up to 3 days too young; an ultrasound EDD says 40 weeks
+    on that day. Every date derived from a pregnancy's dates starts here.
+    """
+    if edd_source == EDD_SOURCE_LMP:
+        if lmp is None:
+            raise ValueError("An EDD from the LMP needs the LMP.")
+        return lmp
     return edd - timedelta(days=PREGNANCY_DAYS)
 
 
-def _ga_days(edd: date, on: date) -> int:
-    return (on - conception_start(edd)).days
+def gestational_age(*, start: date, on: date) -> GestationalAge:
+    """Gestational age on day `on`, counted from `start` (``ga_start``).
 
-
-def gestational_age(edd: date, on: date) -> GestationalAge:
-    """Gestational age on day `on` = on - (EDD - 280 days).
-
-    Raises ValueError before the effective LMP: a negative age has no clinical
-    meaning, and visits dated before the LMP are rejected by the caller anyway.
+    Raises ValueError before the start: a negative age has no clinical meaning, and
+    visits dated before the LMP are rejected by the caller anyway.
     """
-    days = _ga_days(edd, on)
+    days = (on - start).days
     if days < 0:
-        raise ValueError("The date is before the start of the pregnancy (EDD - 280 days).")
+        raise ValueError("The date is before the start of the pregnancy.")
     return GestationalAge.from_days(days)
 
 
@@ -134,7 +153,7 @@ def check_dates(*, lmp: date | None, edd: date | None, today: date) -> dict[str,
 
 
 def resolve_edd(*, lmp: date | None, edd: date | None, today: date) -> tuple[date, str]:
-    """(EDD, edd_source): the ultrasound EDD when given, else LMP + 280 days.
+    """(EDD, edd_source): the ultrasound EDD when given, else ``edd_from_lmp``.
 
     Runs `check_dates` first and raises DateRuleError with its errors, so no
     implausible EDD can be stored.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 # age_on is re-exported here: callers computing the card's age factors need it.
-from .dates import POST_TERM_DAYS, age_on, conception_start
+from .dates import POST_TERM_DAYS, age_on
 
 
 @dataclass(frozen=True)
@@ -109,13 +109,14 @@ def unknown_codes(codes: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(c for c in codes if c not in ALL_CODES))
 
 
-def age_at_pregnancy_start(dob: date, edd: date) -> int:
-    """The mother's age on EDD - 280 days: the age the card's age factors use.
+def age_at_pregnancy_start(dob: date, *, start: date) -> int:
+    """The mother's age on day 0 of the gestational age (dates.ga_start): the age the
+    card's age factors use.
 
     Our choice: age at the start of the pregnancy, so the score does not change
-    when she has a birthday mid-pregnancy, and moves only when the EDD does.
+    when she has a birthday mid-pregnancy, and moves only when the dates do.
     """
-    return age_on(dob, conception_start(edd))
+    return age_on(dob, start)
 
 
 def derived_factors(

@@ -46,7 +46,8 @@ def outcome_errors(
 ) -> dict[str, list[str]]:
     """Field -> messages for an incoherent outcome; {} when it holds together.
 
-    `pregnancy_start` is the later of the LMP and EDD - 280 days; `last_visit` the
+    `pregnancy_start` is the first day it may fall on (services.common.pregnancy_start:
+    day 0 of the gestational age, or the LMP if later); `last_visit` the
     date of the latest ANC visit, which the outcome may not precede.
     """
     errors: dict[str, list[str]] = {}

@@ -14,7 +14,7 @@ from pregnancies.errors import Errors
 from pregnancies.models import Pregnancy
 from pregnancies.rules import kspr
 from pregnancies.rules.consistency import factor_contradictions, previous_outcome_error
-from pregnancies.rules.dates import age_on, conception_start
+from pregnancies.rules.dates import age_on
 from pregnancies.rules.limits import MOTHER_AGE_MAX_YEARS, MOTHER_AGE_MIN_YEARS
 from pregnancies.selectors import previous_outcome_dates
 
@@ -44,11 +44,11 @@ def assess_pregnancy(pregnancy: Pregnancy, *, date_of_birth: date, today: date) 
     """The full KSPR assessment of a pregnancy as it stands on `today`."""
     return kspr.assess(
         given=pregnancy.given_risk_factors,
-        age_years=kspr.age_at_pregnancy_start(date_of_birth, pregnancy.edd),
+        age_years=kspr.age_at_pregnancy_start(date_of_birth, start=pregnancy.ga_start),
         gravida=pregnancy.gravida,
         para=pregnancy.para,
         height_cm=float(pregnancy.height_cm) if pregnancy.height_cm is not None else None,
-        ga_days=(today - conception_start(pregnancy.edd)).days,
+        ga_days=(today - pregnancy.ga_start).days,
     )
 
 
@@ -62,7 +62,7 @@ def contradicted_factor_errors(
     codes,
     *,
     date_of_birth: date | None,
-    edd: date | None,
+    start: date | None,
     gravida: int,
     para: int,
     height_cm,
@@ -72,16 +72,17 @@ def contradicted_factor_errors(
     """Risk factor codes the mother's data contradicts: 400 on risk_factors, with why.
 
     Derived codes an app echoes back are accepted when the data bears them out (they
-    are recomputed anyway); see rules/consistency.py.
+    are recomputed anyway); see rules/consistency.py. ``start``: day 0 of the
+    gestational age (rules/dates.py, ``ga_start``).
     """
-    if date_of_birth is None or edd is None:
+    if date_of_birth is None or start is None:
         return  # the date errors already stop this request
     derived = kspr.derived_factors(
-        age_years=kspr.age_at_pregnancy_start(date_of_birth, edd),
+        age_years=kspr.age_at_pregnancy_start(date_of_birth, start=start),
         gravida=gravida,
         para=para,
         height_cm=float(height_cm) if height_cm is not None else None,
-        ga_days=(today - conception_start(edd)).days,
+        ga_days=(today - start).days,
     )
     known = [c for c in codes if c in kspr.ALL_CODES]
     for reason in factor_contradictions(known, derived=derived, gravida=gravida).values():
@@ -89,11 +90,12 @@ def contradicted_factor_errors(
 
 
 def previous_outcome_errors(
-    *, mother, edd: date, field: str, errors: Errors, by, exclude_pregnancy=None
+    *, mother, start: date, field: str, errors: Errors, by, exclude_pregnancy=None
 ) -> None:
-    """A new pregnancy begins after the mother's previous outcome (rules/consistency.py)."""
+    """A new pregnancy begins (``start``, day 0 of its gestational age) after the mother's
+    previous outcome (rules/consistency.py)."""
     if message := previous_outcome_error(
-        start=conception_start(edd),
+        start=start,
         previous_outcomes=previous_outcome_dates(
             mother, by=by, exclude_pregnancy=exclude_pregnancy
         ),
@@ -128,8 +130,8 @@ def history_errors(
         errors.add(field, message)
 
 
-def mother_age_errors(dob: date, edd: date, *, field: str, errors: Errors) -> None:
-    age = age_on(dob, conception_start(edd)) if dob <= conception_start(edd) else -1
+def mother_age_errors(dob: date, *, start: date, field: str, errors: Errors) -> None:
+    age = age_on(dob, start) if dob <= start else -1
     if not MOTHER_AGE_MIN_YEARS <= age <= MOTHER_AGE_MAX_YEARS:
         errors.add(
             field,
@@ -160,7 +162,8 @@ def decimal_or_none(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def pregnancy_start(*, lmp: date | None, edd: date) -> date:
-    """The first day a visit or outcome may fall on: the LMP, or EDD - 280 days if later."""
-    start = conception_start(edd)
-    return max(lmp, start) if lmp is not None else start
+def pregnancy_start(pregnancy: Pregnancy) -> date:
+    """The first day a visit or outcome may fall on: day 0 of the gestational age, or the
+    LMP if later (an ultrasound EDD given with an LMP it does not agree with)."""
+    start = pregnancy.ga_start
+    return max(pregnancy.lmp, start) if pregnancy.lmp is not None else start

@@ -44,12 +44,12 @@ def _check(values: dict, pregnancy: Pregnancy, *, today: date) -> None:
         mother_died=values["mother_died"],
         mother_death_date=values["mother_death_date"],
         mother_death_cause=values["mother_death_cause"],
-        pregnancy_start=pregnancy_start(lmp=pregnancy.lmp, edd=pregnancy.edd),
+        pregnancy_start=pregnancy_start(pregnancy),
         last_visit=last_visit,
         today=today,
     )
     if "date" not in errors and (
-        message := outcome_kind_error(values["kind"], edd=pregnancy.edd, on=values["date"])
+        message := outcome_kind_error(values["kind"], start=pregnancy.ga_start, on=values["date"])
     ):
         errors.setdefault("kind", []).append(message)
     if errors:

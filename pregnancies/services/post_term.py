@@ -10,13 +10,14 @@ band lags by at most one scan interval.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
 from pregnancies.models import Pregnancy, PregnancyStatus, RiskChange, RiskSource
-from pregnancies.rules.dates import POST_TERM_DAYS, PREGNANCY_DAYS
+from pregnancies.rules.dates import POST_TERM_DAYS
+from pregnancies.selectors import gestation_reached
 from pregnancies.services.common import apply_assessment, assess_pregnancy
 from pregnancies.services.risk import risk_changes_between
 
@@ -32,10 +33,10 @@ def refresh_post_term(*, today: date, batch_size: int = BATCH_SIZE) -> int:
     with one UPDATE per batch. Rows locked by a concurrent edit are skipped; that edit
     rescores them itself, with today's date. Safe to run concurrently and repeatedly.
     """
-    # GA today >= 294 days  <=>  today - (EDD - 280) >= 294  <=>  EDD <= today - 14.
-    threshold = today - timedelta(days=POST_TERM_DAYS - PREGNANCY_DAYS)
     crossing = (
-        Pregnancy.objects.filter(status=PregnancyStatus.ACTIVE, edd__lte=threshold)
+        Pregnancy.objects.filter(
+            gestation_reached(POST_TERM_DAYS, on=today), status=PregnancyStatus.ACTIVE
+        )
         # JSON text search works on PostgreSQL and SQLite alike (JSON "contains" does
         # not exist on SQLite); the quotes make it match the whole code only.
         .exclude(risk_factors__icontains='"post_term"')

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from pregnancies.audit import Action, Disclosed, audit_match, audit_record
 from pregnancies.errors import RACED, Conflict, Errors, RuleViolation
 from pregnancies.models import Pregnancy, PregnancyStatus, RiskSource
-from pregnancies.rules.dates import check_dates, resolve_edd
+from pregnancies.rules.dates import check_dates, ga_start, resolve_edd
 from pregnancies.rules.nik import normalize_nik
 from pregnancies.services.common import (
     apply_assessment,
@@ -106,14 +106,15 @@ def _validated(data: dict, *, by, today: date) -> dict:
         if nik
         else None
     )
-    edd = source = None
+    edd = source = start = None
     if date_errors := check_dates(lmp=data.get("lmp"), edd=data.get("edd"), today=today):
         errors.merge(date_errors)
     else:
         edd, source = resolve_edd(lmp=data.get("lmp"), edd=data.get("edd"), today=today)
-    if dob is not None and edd is not None:
+        start = ga_start(lmp=data.get("lmp"), edd=edd, edd_source=source)
+    if dob is not None and start is not None:
         field = "date_of_birth" if mother.get("date_of_birth") else "nik"
-        mother_age_errors(dob, edd, field=field, errors=errors)
+        mother_age_errors(dob, start=start, field=field, errors=errors)
     history_errors(
         gravida=data["gravida"],
         para=data["para"],
@@ -125,7 +126,7 @@ def _validated(data: dict, *, by, today: date) -> dict:
     contradicted_factor_errors(
         data.get("risk_factors") or [],
         date_of_birth=dob,
-        edd=edd,
+        start=start,
         gravida=data["gravida"],
         para=data["para"],
         height_cm=data.get("height_cm"),
@@ -154,6 +155,7 @@ def _validated(data: dict, *, by, today: date) -> dict:
         },
         "edd": edd,
         "edd_source": source,
+        "start": start,
     }
 
 
@@ -227,7 +229,7 @@ def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: d
                 errors = Errors()
                 previous_outcome_errors(
                     mother=mother,
-                    edd=values["edd"],
+                    start=values["start"],
                     field="edd" if data.get("edd") else "lmp",
                     errors=errors,
                     by=by,

@@ -24,12 +24,21 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, audit_record
 from pregnancies.errors import RACED, Conflict, Errors
-from pregnancies.models import EddSource, Mother, Pregnancy, PregnancyStatus, RiskSource, Visit
+from pregnancies.models import (
+    EddChange,
+    EddSource,
+    Mother,
+    Pregnancy,
+    PregnancyStatus,
+    RiskSource,
+    Visit,
+)
 from pregnancies.rules.dates import check_dates, edd_from_lmp
 from pregnancies.rules.nik import nik_errors, normalize_nik
 from pregnancies.services.common import (
@@ -129,9 +138,13 @@ def _update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pregnancy:
         )
         before = {attr: getattr(pregnancy, attr) for attr in FROZEN_AFTER_OUTCOME}
         mother_before = {attr: getattr(mother, attr) for attr in MOTHER_FROZEN_AFTER_OUTCOME}
+        start_before = pregnancy.ga_start
         errors = Errors()
 
         _apply_dates(pregnancy, data, today=today, errors=errors)
+        # By the calendar rule two LMPs can give one EDD (22, 23 and 24 May all give
+        # 28 February): the start of the pregnancy can move while the EDD stays.
+        start_moved = pregnancy.ga_start != start_before
         _apply_history(pregnancy, data, errors=errors)
         if "height_cm" in data:
             pregnancy.height_cm = data["height_cm"]
@@ -146,16 +159,16 @@ def _update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pregnancy:
             data.get("mother") or {},
             pregnancy,
             by=by,
-            edd_moved=pregnancy.edd != before["edd"],
+            start_moved=start_moved,
             today=today,
             errors=errors,
         )
         if pregnancy.edd != before["edd"] or pregnancy.lmp != before["lmp"]:
             _visits_still_inside(pregnancy, data, errors=errors)
-        if pregnancy.edd != before["edd"] and "edd" not in errors.fields:
+        if start_moved and "edd" not in errors.fields:
             previous_outcome_errors(
                 mother=mother,
-                edd=pregnancy.edd,
+                start=pregnancy.ga_start,
                 field="edd" if "edd" in data else "lmp",
                 errors=errors,
                 by=by,
@@ -165,7 +178,7 @@ def _update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pregnancy:
             contradicted_factor_errors(
                 data["risk_factors"],
                 date_of_birth=mother.date_of_birth,
-                edd=pregnancy.edd,
+                start=pregnancy.ga_start,
                 gravida=pregnancy.gravida,
                 para=pregnancy.para,
                 height_cm=pregnancy.height_cm,
@@ -218,6 +231,15 @@ def _update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pregnancy:
         )
         audit_record(user=by, action=Action.UPDATE, pregnancy_id=pregnancy.pk)
         if pregnancy.edd != before["edd"]:
+            EddChange.objects.create(
+                pregnancy=pregnancy,
+                at=timezone.now(),
+                old_edd=before["edd"],
+                new_edd=pregnancy.edd,
+                edd_source=pregnancy.edd_source,
+                source=EddChange.Source.EDIT,
+                by=by,
+            )
             edd_changed.send(sender=Pregnancy, pregnancy=pregnancy, old_edd=before["edd"])
         if pregnancy.status == PregnancyStatus.ACTIVE and (
             pregnancy.edd != before["edd"]
@@ -287,7 +309,7 @@ def _apply_mother(
     pregnancy: Pregnancy,
     *,
     by,
-    edd_moved: bool,
+    start_moved: bool,
     today: date,
     errors: Errors,
 ) -> list[str]:
@@ -317,9 +339,9 @@ def _apply_mother(
         dob = checked_birth_date(nik, None, today=today, errors=errors)
     if dob is None:
         return []
-    if "nik" in sent or "date_of_birth" in sent or edd_moved:
+    if "nik" in sent or "date_of_birth" in sent or start_moved:
         field = "date_of_birth" if "date_of_birth" in sent else "nik"
-        mother_age_errors(dob, pregnancy.edd, field=field, errors=errors)
+        mother_age_errors(dob, start=pregnancy.ga_start, field=field, errors=errors)
 
     wanted = {"date_of_birth": dob}
     wanted.update({f: sent[f] for f in ("full_name", *CONTACT_FIELDS) if f in sent})
@@ -376,7 +398,7 @@ def _raise_if_active_elsewhere(mother: Mother) -> None:
 
 def _visits_still_inside(pregnancy: Pregnancy, data: dict, *, errors: Errors) -> None:
     """New dates may not put a recorded visit before the start of the pregnancy."""
-    start = pregnancy_start(lmp=pregnancy.lmp, edd=pregnancy.edd)
+    start = pregnancy_start(pregnancy)
     earliest = Visit.objects.filter(pregnancy=pregnancy).aggregate(first=Min("date"))["first"]
     if earliest is not None and earliest < start:
         field = "edd" if "edd" in data else "lmp"

@@ -64,7 +64,7 @@ def _retried(visit_id, *, pregnancy_id, digest: str) -> Visit | None:
 def visit_record(*, pregnancy: Pregnancy, data: dict, by, today: date) -> tuple[Visit, bool]:
     """Record a visit; (visit, created). Its number follows from its date (selectors).
 
-    The date must fall between the start of the pregnancy (LMP, or EDD - 280 days)
+    The date must fall between the start of the pregnancy (``pregnancy_start``)
     and today, and not after the outcome; the pregnancy row is locked, so a visit and
     an outcome recorded at once cannot contradict each other.
     """
@@ -78,7 +78,7 @@ def visit_record(*, pregnancy: Pregnancy, data: dict, by, today: date) -> tuple[
         errors = Errors()
         outcome_on = Outcome.objects.filter(pregnancy=pregnancy).values_list("date", flat=True)
         outcome_on = outcome_on.first()
-        start = pregnancy_start(lmp=pregnancy.lmp, edd=pregnancy.edd)
+        start = pregnancy_start(pregnancy)
         on = data["date"]
         if on > today:
             errors.add("date", _("The visit date cannot be in the future."))

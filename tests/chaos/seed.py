@@ -94,7 +94,7 @@ def owe(count: int, start: int) -> dict:
             registered_by=midwives[facility.id],
             lmp=edd - timedelta(days=280),
             edd=edd,
-            edd_source="lmp",
+            edd_source="ultrasound",  # the EDD as given: only it matters here
             gravida=2,
             para=1,
             abortus=0,

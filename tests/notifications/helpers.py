@@ -61,9 +61,11 @@ def make_pregnancy(
         facility=facility,
         doctor=doctor,
         registered_by=by,
+        # An ultrasound EDD: day 0 of the gestational age is EDD - 280 days, whatever the
+        # LMP (docs/domain.md, "Pregnancy dates").
         lmp=edd - timedelta(days=280),
         edd=edd,
-        edd_source="lmp",
+        edd_source="ultrasound",
         gravida=2,
         para=1,
         abortus=0,

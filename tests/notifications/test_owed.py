@@ -10,7 +10,7 @@ from django.utils import timezone
 from jsc.people.models import Role
 from notifications.models import Alert, AlertRule
 from notifications.owed import alerts_owed, record_owed_alerts
-from notifications.services import cancel_for_pregnancy, replan_for_pregnancy
+from notifications.services import cancel_for_pregnancy, replan_for_pregnancies
 from tests.conftest import make_user
 from tests.notifications.helpers import make_pregnancy
 
@@ -40,8 +40,10 @@ def owed_milestones(**kwargs) -> list[tuple]:
         (0, "low", "edd"),
         (-7, "low", "post_term_7"),
         (-14, "low", "post_term_14"),
-        (-28, "low", "post_term_14"),  # 44 weeks exactly: not yet stale
-        (-29, "low", None),  # past 44 weeks: stale, no more alerts
+        # The scan reads EDDs alone, and an EDD from the LMP is up to 283 days on: up to
+        # 25 days after the EDD no pregnancy is past 44 weeks; from 26 one may be.
+        (-25, "low", "post_term_14"),
+        (-26, "low", None),
         (-60, "high", None),
     ],
 )
@@ -151,7 +153,7 @@ def test_an_edd_moved_later_replans_what_was_not_yet_sent(ana, citra, sumbersari
 
     pregnancy.edd = TODAY + timedelta(days=30)
     pregnancy.save()
-    replan_for_pregnancy(pregnancy.id)
+    replan_for_pregnancies([pregnancy.id])
 
     assert Alert.objects.count() == 0
     assert owed_milestones() == []
@@ -208,7 +210,7 @@ def test_an_undelivered_alert_moves_with_the_edd_too(ana, citra, sumbersari):
 
     pregnancy.edd = TODAY + timedelta(days=58)
     pregnancy.save()
-    replan_for_pregnancy(pregnancy.id)
+    replan_for_pregnancies([pregnancy.id])
 
     assert Alert.objects.count() == 0
     record_owed_alerts(today=TODAY + timedelta(days=30))
@@ -221,7 +223,7 @@ def test_an_acknowledged_alert_stays_when_the_edd_moves(ana, citra, sumbersari):
     record_owed_alerts(today=TODAY)
     Alert.objects.update(status="undelivered", acknowledged_at=timezone.now())
 
-    replan_for_pregnancy(pregnancy.id)
+    replan_for_pregnancies([pregnancy.id])
 
     assert Alert.objects.count() == 1
 

@@ -32,7 +32,8 @@ PROMISE_SECONDS = 60
 
 
 def register(api, midwife, *, days_to_edd: int, serial: int = 1) -> str:
-    lmp = timezone.localdate() - timedelta(days=280 - days_to_edd)
+    # An ultrasound EDD, so that the real date's month lengths cannot move it.
+    edd = timezone.localdate() + timedelta(days=days_to_edd)
     response = api(midwife).post(
         "/api/v1/pregnancies/",
         {
@@ -41,7 +42,7 @@ def register(api, midwife, *, days_to_edd: int, serial: int = 1) -> str:
                 "full_name": "Siti Aminah",
                 "date_of_birth": "1995-08-17",
             },
-            "lmp": lmp.isoformat(),
+            "edd": edd.isoformat(),
             "gravida": 2,
             "para": 1,
             "abortus": 0,

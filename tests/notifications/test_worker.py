@@ -24,7 +24,9 @@ TOKEN = "fcm-" + "w" * 140 + "worker"
 
 
 def register_due_in_two_weeks(api, midwife) -> str:
-    lmp = timezone.localdate() - timedelta(days=280 - 14)
+    # An ultrasound EDD: the real date's month lengths move an EDD from the LMP by up to
+    # 3 days (docs/domain.md, "Pregnancy dates").
+    edd = timezone.localdate() + timedelta(days=14)
     response = api(midwife).post(
         "/api/v1/pregnancies/",
         {
@@ -34,7 +36,7 @@ def register_due_in_two_weeks(api, midwife) -> str:
                 "date_of_birth": "1995-08-17",
                 "phone": "+6281234567890",
             },
-            "lmp": lmp.isoformat(),
+            "edd": edd.isoformat(),
             "gravida": 2,
             "para": 1,
             "abortus": 0,

@@ -30,7 +30,7 @@ def registered(api, user, **overrides) -> dict:
 @pytest.mark.parametrize(
     ("dob", "gravida", "para", "expected"),
     [
-        # Age at the start of the pregnancy (EDD - 280 days), the card's "16 or younger".
+        # Age at the start of the pregnancy (the LMP), the card's "16 or younger".
         (years_before(LMP, 16), 1, 0, {"too_young"}),
         (years_before(LMP, 17) + timedelta(days=1), 1, 0, {"too_young"}),  # 17 tomorrow
         (years_before(LMP, 17), 1, 0, set()),
@@ -101,23 +101,24 @@ def test_the_band_limit_12_is_very_high_though_no_card_sums_to_it():
 
 
 @pytest.mark.parametrize(
-    ("lmp_days_ago", "ok", "ga"),
+    ("lmp_days_ago", "ok", "edd", "ga"),
     [
-        (0, True, {"weeks": 0, "days": 0}),
-        (-1, False, None),  # tomorrow
-        (293, True, {"weeks": 41, "days": 6}),
-        (294, True, {"weeks": 42, "days": 0}),
-        (308, True, {"weeks": 44, "days": 0}),  # 44 weeks ago: still plausible
-        (309, False, None),
+        # The EDDs by hand: LMP + 7 days, then + 9 months (or that month's last day).
+        (0, True, "2026-12-17", {"weeks": 0, "days": 0}),  # 2026-03-10
+        (-1, False, None, None),  # tomorrow
+        (293, True, "2026-02-28", {"weeks": 41, "days": 6}),  # 2025-05-21: 28 May + 9 months
+        (294, True, "2026-02-27", {"weeks": 42, "days": 0}),  # 2025-05-20
+        (308, True, "2026-02-13", {"weeks": 44, "days": 0}),  # 44 weeks ago: still plausible
+        (309, False, None, None),
     ],
 )
-def test_it_checks_the_lmp_at_its_limits(api, ana, lmp_days_ago, ok, ga):
+def test_it_checks_the_lmp_at_its_limits(api, ana, lmp_days_ago, ok, edd, ga):
     response = api(ana).post(URL, body(lmp=days_ago(lmp_days_ago).isoformat()), format="json")
 
     assert response.status_code == (201 if ok else 400)
     if ok:
         data = response.json()
-        assert data["edd"] == (days_ago(lmp_days_ago) + timedelta(days=280)).isoformat()
+        assert data["edd"] == edd
         assert data["gestational_age"] == ga
     else:
         assert "lmp" in response.json()
@@ -151,10 +152,19 @@ def test_it_checks_an_ultrasound_edd_at_its_limits(api, ana, edd_offset, ok):
         assert "edd" in response.json()
 
 
-def test_the_edd_is_280_days_not_the_calendar_rule(api, ana):
-    # Naegele's calendar form (+7 days, -3 months, +1 year) gives 2026-04-07 for this
-    # LMP; the day count, which docs/domain.md asks for, gives 2026-04-06.
-    data = registered(api, ana, lmp="2025-06-30")
+@pytest.mark.parametrize(
+    ("lmp", "edd", "ga"),
+    [
+        # LMP + 280 days would give 2026-04-06, 2026-02-24 and 2026-02-25.
+        ("2025-06-30", "2026-04-07", {"weeks": 36, "days": 1}),
+        ("2025-05-20", "2026-02-27", {"weeks": 42, "days": 0}),
+        ("2025-05-24", "2026-02-28", {"weeks": 41, "days": 3}),  # 31 May + 9 months
+    ],
+)
+def test_the_edd_is_the_buku_kias_calendar_rule_and_the_age_counts_from_the_lmp(
+    api, ana, lmp, edd, ga
+):
+    data = registered(api, ana, lmp=lmp)
 
-    assert data["edd"] == "2026-04-06"
-    assert data["gestational_age"] == {"weeks": 36, "days": 1}
+    assert data["edd"] == edd
+    assert data["gestational_age"] == ga

@@ -126,6 +126,21 @@ def test_an_edd_moved_so_the_pregnancy_begins_before_the_previous_outcome_is_ref
     assert "previous pregnancy" in response.json()["edd"][0]
 
 
+def test_an_lmp_moved_before_the_previous_outcome_is_refused_though_the_edd_stays(api, ana):
+    # LMPs 2025-05-22 and 2025-05-24 both give 28 February 2026 (29 and 31 May + 9
+    # months): the pregnancy's start moves, its EDD does not.
+    first = register(api(ana), lmp=days_ago(300).isoformat())
+    ended = {"kind": "miscarriage", "date": "2025-05-22"}
+    assert api(ana).post(outcome(first["id"]), ended, format="json").status_code == 201
+    second = register(api(ana), lmp="2025-05-24", gravida=3, para=1, abortus=1)
+    assert second["edd"] == "2026-02-28"
+
+    response = api(ana).patch(detail(second["id"]), {"lmp": "2025-05-22"}, format="json")
+
+    assert response.status_code == 400
+    assert "previous pregnancy" in response.json()["lmp"][0]
+
+
 @pytest.mark.parametrize(
     ("fields", "code"),
     [

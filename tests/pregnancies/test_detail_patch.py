@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from pregnancies.errors import RACED
-from pregnancies.models import AuditEntry, Mother, Pregnancy
+from pregnancies.models import AuditEntry, EddChange, Mother, Pregnancy
 from pregnancies.services import updates
 from pregnancies.signals import edd_changed
 from tests.conftest import make_user
@@ -52,17 +52,19 @@ def test_it_answers_the_pregnancy_as_registered(api, ana, citra):
 
 def test_it_recomputes_the_edd_when_the_lmp_is_corrected(api, ana, edd_moves):
     created = register(api(ana))
-    lmp = days_ago(84)
+    lmp = days_ago(84)  # 2025-12-16: 23 December + 9 months (LMP + 280 days: 22 September)
 
     response = patch(api(ana), created, {"lmp": lmp.isoformat()})
 
     assert response.status_code == 200
     data = response.json()
-    assert data["edd"] == (lmp + timedelta(days=280)).isoformat()
+    assert data["edd"] == "2026-09-23"
     assert data["gestational_age"] == {"weeks": 12, "days": 0}
-    assert edd_moves == [
-        (created["id"], date.fromisoformat(created["edd"]), lmp + timedelta(days=280))
-    ]
+    assert edd_moves == [(created["id"], date.fromisoformat(created["edd"]), date(2026, 9, 23))]
+    # The EDD's history says who moved it, from what, to what.
+    change = EddChange.objects.get(pregnancy_id=created["id"])
+    assert (change.source, change.by, change.edd_source) == ("edit", ana, "lmp")
+    assert (change.old_edd.isoformat(), change.new_edd) == (created["edd"], date(2026, 9, 23))
 
 
 def test_an_ultrasound_edd_wins_and_null_goes_back_to_the_lmp(api, ana, edd_moves):
@@ -79,7 +81,7 @@ def test_an_ultrasound_edd_wins_and_null_goes_back_to_the_lmp(api, ana, edd_move
     # ...until the scan is withdrawn.
     back = patch(api(ana), created, {"edd": None}).json()
     assert back["edd_source"] == "lmp"
-    assert back["edd"] == (days_ago(71) + timedelta(days=280)).isoformat()
+    assert back["edd"] == "2026-10-05"  # LMP 2025-12-29: 5 January + 9 months
     assert len(edd_moves) == 2
 
 

@@ -45,6 +45,21 @@ def test_it_adds_post_term_on_the_day_the_pregnancy_reaches_42_weeks(api, ana, f
     )
 
 
+def test_an_lmp_edd_counts_from_the_lmp_and_an_ultrasound_edd_from_280_days_before_it(api, ana):
+    # Both 41w6d today: the LMP one's EDD (2026-02-28, by the calendar) is 10 days ago,
+    # the ultrasound one's 13.
+    by_lmp = at_41_weeks_6_days(api, ana)[0]
+    by_scan = register(api(ana), mother=mother(serial=301), lmp=None, edd="2026-02-25")
+    assert by_lmp["edd"] == "2026-02-28"
+    assert refresh_post_term(today=TODAY) == 0
+
+    assert refresh_post_term(today=TOMORROW) == 2
+    assert {str(p.pk) for p in Pregnancy.objects.filter(risk_factors__icontains="post_term")} == {
+        by_lmp["id"],
+        by_scan["id"],
+    }
+
+
 def test_a_second_run_changes_nothing(api, ana):
     at_41_weeks_6_days(api, ana, 2)
 

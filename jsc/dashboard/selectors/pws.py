@@ -19,10 +19,10 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from jsc.dashboard import rules
 from jsc.dashboard.models import TargetYear, VillagePopulation
 from jsc.dashboard.selectors.precomputed import freshness, precomputed_events
-from jsc.dashboard.selectors.sql import days_between, latest_of, year_month
+from jsc.dashboard.selectors.sql import gestational_days, latest_of, year_month
 from jsc.people.models import District, Facility, User, Village
 from pregnancies.models import Mother, Outcome, OutcomeKind, Pregnancy, Visit
-from pregnancies.rules.dates import PREGNANCY_DAYS
+from pregnancies.rules.dates import LMP_TO_EDD_MAX_DAYS, PREGNANCY_DAYS
 
 DELIVERY_KINDS = (OutcomeKind.LIVE_BIRTH, OutcomeKind.STILLBIRTH)
 HIGH_BANDS = ("high", "very_high")
@@ -133,7 +133,7 @@ def _visit_events(
     sql = f"""
     WITH v AS (
         SELECT v.pregnancy_id AS pid, v.date AS d, v.created_at AS c, v.id AS vid,
-               {days_between("v.date", "p.edd")} + {PREGNANCY_DAYS} AS ga,
+               {gestational_days("v.date", "p")} AS ga,
                CASE WHEN u.role = 'doctor' THEN 1 ELSE 0 END AS doc
         FROM {tables["visit"]} v
         JOIN {tables["pregnancy"]} p ON p.id = v.pregnancy_id
@@ -172,10 +172,11 @@ def _visit_events(
     FROM e WHERE area IS NOT NULL AND d BETWEEN %s AND %s
     GROUP BY area, village, ind, {year_month("d")}
     """
-    # A visit lies between the start of its pregnancy (EDD - 280 days) and a few weeks
-    # past the EDD, so only pregnancies with an EDD near the window can count.
+    # A visit lies between the start of its pregnancy (at most LMP_TO_EDD_MAX_DAYS before
+    # the EDD) and a few weeks past the EDD, so only pregnancies with an EDD near the
+    # window can count.
     edd_from = start - timedelta(days=2 * PREGNANCY_DAYS // 4)
-    edd_to = end + timedelta(days=PREGNANCY_DAYS)
+    edd_to = end + timedelta(days=LMP_TO_EDD_MAX_DAYS)
     with connection.cursor() as cursor:
         cursor.execute(sql, [edd_from, edd_to, *params_area, start, end])
         return cursor.fetchall()

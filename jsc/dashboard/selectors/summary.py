@@ -12,6 +12,8 @@ from jsc.dashboard.selectors.alerts import alert_totals
 from jsc.dashboard.selectors.precomputed import freshness, precomputed_figures
 from jsc.people.models import District
 from pregnancies.models import Outcome, Pregnancy, PregnancyStatus
+from pregnancies.rules.dates import POST_TERM_DAYS
+from pregnancies.selectors import gestation_reached
 
 # A pregnancy's district: her village's when it is matched, else her facility's.
 DISTRICT_OF_PREGNANCY = Coalesce(
@@ -107,15 +109,14 @@ def district_figures(*, years: list[int]) -> dict:
 
 
 def _due_counts(today: date) -> dict:
-    """Due soon and post-term, counted now. Counting the EDD (never null), not the id: every
-    column read is then in the active pregnancies' EDD index, so PostgreSQL answers from
-    the index alone (an index-only scan up to today + 14 days), not from their rows."""
+    """Due soon and post-term, counted now, in one pass over the active pregnancies' EDD
+    index up to today + 14 days (a fortnight of pregnancies and the overdue ones).
+    Post-term is by gestational age (42 weeks), which for an LMP EDD is read from the LMP
+    (pregnancies.selectors.gestation_reached)."""
     soon = today + timedelta(days=rules.DUE_SOON_DAYS)
     return Pregnancy.objects.filter(status=PregnancyStatus.ACTIVE, edd__lte=soon).aggregate(
         due_next_14_days=Count("edd", filter=Q(edd__gte=today)),
-        post_term=Count(
-            "edd", filter=Q(edd__lte=today - timedelta(days=rules.POST_TERM_AFTER_EDD_DAYS))
-        ),
+        post_term=Count("edd", filter=gestation_reached(POST_TERM_DAYS, on=today)),
     )
 
 

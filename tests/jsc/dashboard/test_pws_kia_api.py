@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+
+from tests.jsc.dashboard import dataset
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/dashboard/pws-kia/"
@@ -47,6 +51,26 @@ def test_k1_murni_counts_only_first_contacts_in_trimester_1(api, dewi, data):
 
     assert got["k1_akses"]["cumulative_count_by_month"] == [1, 2, 4]
     assert got["k1_murni"]["cumulative_count_by_month"] == [1, 2, 2]
+
+
+def test_k1_murni_takes_the_trimester_from_the_lmp_when_the_edd_comes_from_it(
+    api, dewi, ana, sumbersari, places
+):
+    # LMP 2025-12-10: the EDD is 17 December + 9 months = 2026-09-17, 281 days on, so
+    # EDD - 280 would start the pregnancy a day late. 12 weeks is 4 March.
+    for first_contact in (date(2026, 3, 4), date(2026, 3, 5)):
+        p = dataset.pregnancy(
+            facility=sumbersari,
+            by=ana,
+            lmp=date(2025, 12, 10),
+            edd=date(2026, 9, 17),
+            village_code=dataset.KRANJINGAN,
+        )
+        dataset.visits(p, first_contact, by=ana)
+
+    got = areas(api, dewi, district="35.09.21")["Kranjingan"]["indicators"]
+
+    assert (got["k1_akses"]["count"], got["k1_murni"]["count"]) == (2, 1)
 
 
 def test_a_village_without_population_has_counts_but_no_coverage_or_status(api, dewi, data):

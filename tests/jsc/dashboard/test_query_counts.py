@@ -56,7 +56,7 @@ def add_pregnancies(n: int, *, start: int, facility, midwife, doctor) -> None:
             registered_by=midwife,
             edd=date(2026, 1, 1) + timedelta(days=i % 250),
             lmp=date(2026, 1, 1) + timedelta(days=i % 250 - 280),
-            edd_source="lmp",
+            edd_source="ultrasound",  # the EDD as given: day 0 is EDD - 280, the LMP
             gravida=2,
             para=1,
             abortus=0,

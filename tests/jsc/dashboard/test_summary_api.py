@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+
+from tests.jsc.dashboard import dataset
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/dashboard/summary/"
@@ -32,6 +36,23 @@ def test_it_counts_the_pregnancies_deaths_and_alerts_of_the_data_set(api, dewi, 
     assert body["mmr_per_100k_live_births"] == 33333.3
     assert (body["alerts_sent"], body["alerts_acknowledged"]) == (4, 3)
     assert body["median_hours_to_acknowledge"] == 2.0
+
+
+def test_post_term_is_42_weeks_from_the_lmp_or_from_an_ultrasound_edd_less_280(
+    api, dewi, ana, sumbersari
+):
+    # Today is 10 March 2026; 42 weeks (294 days) ago is 20 May 2025.
+    for lmp, edd in [
+        (date(2025, 5, 20), date(2026, 2, 27)),  # 42w0d, though its EDD is 11 days ago
+        (date(2025, 5, 21), date(2026, 2, 28)),  # 41w6d
+        (None, date(2026, 2, 24)),  # ultrasound: 42w0d
+        (None, date(2026, 2, 25)),  # ultrasound: 41w6d
+    ]:
+        dataset.pregnancy(facility=sumbersari, by=ana, lmp=lmp, edd=edd, village_code=None)
+
+    body = api(dewi).get(URL, {"year": 2026}).json()
+
+    assert (body["active_pregnancies"], body["post_term"]) == (4, 2)
 
 
 def test_a_death_in_january_after_a_birth_in_december_splits_across_the_years(api, dewi, data):
