@@ -49,7 +49,7 @@ from deaths.services import (
     zero_report_record,
 )
 from jsc.filters import StrictFilterSet
-from jsc.params import reject_unknown
+from jsc.params import reject_unknown_or_blank
 from jsc.people.models import District, Role
 from pregnancies.audit import Action, Target, audit_record
 from pregnancies.selectors import CLINICAL_ROLES, READER_ROLES, pregnancies_visible_to
@@ -165,7 +165,7 @@ class DeathViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(DeathCaseSerializer(case, context=self._context([case])).data, status=code)
 
     def _case(self) -> DeathCase:
-        reject_unknown(self.request.query_params, ())
+        reject_unknown_or_blank(self.request.query_params, ())
         return self.get_object()
 
     @extend_schema(summary="Death cases in reach, newest death first; each shown is audited.")

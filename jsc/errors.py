@@ -1,6 +1,7 @@
 """One exception handler: every client error answers a DRF-shaped 4xx, never a 500;
 and under /api/ a path that names nothing answers a JSON 404, and a server error a
-JSON 500, never an HTML page."""
+JSON 500, never an HTML page. The pages' CSRF failure is a page of ours, in the
+request's language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import math
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found
@@ -78,3 +80,11 @@ def server_error(request):
         detail = str(exceptions.APIException.default_detail)
         return JsonResponse({"detail": detail}, status=500)
     return server_error_page(request)
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: a form posted without a valid CSRF token (an old page, cookies
+    off). Django's own page is half English and speaks of "CSRF"; this one says what to
+    do, in Bahasa Indonesia (or the language the person chose). ``reason`` is Django's
+    English diagnosis, already in the log, so it is not shown."""
+    return render(request, "csrf_failure.html", status=403)

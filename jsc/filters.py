@@ -5,7 +5,8 @@ django-filter drops a parameter it cannot use: ``?due_after=`` or
 bug was shown more than it asked for and never told. Here a parameter that is given
 must hold a value of its type (an empty one only for free text), a yes/no filter reads
 only ``true``/``false`` (also ``1``/``0``, ``True``/``False``), and either mistake is a
-400 naming the parameter. Pagination's ``page_size`` is held to the same rule.
+400 naming the parameter. Pagination's ``page`` and ``page_size`` are held to the same
+rule (jsc/params.py).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as drf_filters
 
+from jsc.params import NEEDS_VALUE
+
 BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False}
 
-NEEDS_VALUE = _("Give a value, or leave the parameter out.")
 NOT_BOOLEAN = _("Must be true or false.")
 
 

@@ -37,6 +37,10 @@ class RedactingLogger(Logger):
 
 logger_class = RedactingLogger
 
+# The sync worker, answering gunicorn's own request limits (request line, headers) in
+# JSON like the API's other errors (jsc/gunicorn_worker.py).
+worker_class = "jsc.gunicorn_worker.JsonErrorWorker"
+
 # gunicorn 25.1+ opens a control socket (for `gunicornc`) at one path per user by
 # default, $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl: a second instance
 # (another checkout, `make run` beside a load test) replaces the first one's socket,

@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 
-from jsc.params import reject_unknown
+from jsc.params import reject_unknown_or_blank
 
 
 class Pagination(PageNumberPagination):
@@ -63,14 +63,15 @@ class Pagination(PageNumberPagination):
         return {self.page_query_param, self.page_size_query_param}
 
 
-def known_query_params(view, queryset) -> set[str]:
-    known = {api_settings.URL_FORMAT_OVERRIDE, *getattr(view, "extra_query_params", ())}
-    if view is not None:
-        filterset_class = DjangoFilterBackend().get_filterset_class(view, queryset)
-        if filterset_class is not None:
-            known |= set(filterset_class.base_filters)
-    return known
+def filter_params(view, queryset) -> set[str]:
+    """The parameters the view's filter set reads (and checks itself)."""
+    if view is None:
+        return set()
+    filterset_class = DjangoFilterBackend().get_filterset_class(view, queryset)
+    return set(filterset_class.base_filters) if filterset_class is not None else set()
 
 
 def reject_unknown_query_params(request, view, queryset, *, paging: set[str]) -> None:
-    reject_unknown(request.query_params, known_query_params(view, queryset) | paging)
+    filters = filter_params(view, queryset)
+    known = {api_settings.URL_FORMAT_OVERRIDE, *getattr(view, "extra_query_params", ())}
+    reject_unknown_or_blank(request.query_params, known | filters | paging, may_be_blank=filters)

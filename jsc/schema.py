@@ -3,10 +3,12 @@
 drf-spectacular documents the success answers a view declares; the errors every DRF
 view can give (a 400 for bad input, 401 without credentials, 403 for a role that may
 not, 404 for an id out of reach or a page past the end, 413 for an oversized body,
-415 for a body that is not JSON) would otherwise be missing, and a client generated
-from the schema would not know them. This hook adds them, in DRF's error shapes,
-wherever an operation can really give them; codes an operation declares itself keep
-its own description. Schemathesis checks the result (tests/security/test_api_fuzz.py).
+415 for a body that is not JSON, and the web server's own 414 and 431 for a request line
+or headers over gunicorn's limits, jsc/gunicorn_worker.py) would otherwise be missing,
+and a client generated from the schema would not know them. This hook adds them, in
+DRF's error shapes, wherever an operation can really give them; codes an operation
+declares itself keep its own description. Schemathesis checks the result
+(tests/security/test_api_fuzz.py).
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ DESCRIPTIONS = {
     "404": "Not found, or outside the caller's reach (or a page past the end, or a "
     "`format` with no renderer).",
     "413": "The request body is larger than the service accepts.",
+    "414": "The request line (method, path and query) is longer than the web server takes "
+    "(4094 bytes); answered by gunicorn, in Bahasa Indonesia.",
     "415": "The body is not JSON.",
     "429": "Too many failed logins from this address; see Retry-After.",
+    "431": "More than 100 headers, or one over 8190 bytes; answered by gunicorn, in Bahasa "
+    "Indonesia.",
 }
 
 # Operations anyone may call (no credentials needed): no 403 from them.
@@ -75,6 +81,9 @@ def _codes_for(path: str, method: str, operation: dict) -> dict[str, dict]:
         codes["415"] = _json(_ERROR, DESCRIPTIONS["415"])
     if path in THROTTLED_PATHS:
         codes["429"] = _json(_ERROR, DESCRIPTIONS["429"])
+    # gunicorn's limits, before any view: every operation can meet them.
+    codes["414"] = _json(_ERROR, DESCRIPTIONS["414"])
+    codes["431"] = _json(_ERROR, DESCRIPTIONS["431"])
     return codes
 
 

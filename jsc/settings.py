@@ -83,6 +83,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A form posted without a valid CSRF token: our own page, in the request's language.
+CSRF_FAILURE_VIEW = "jsc.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -106,8 +108,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it sees every request, even one SecurityMiddleware redirects to HTTPS.
+    "jsc.middleware.ForwardedForCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer past the static files: no-store (a shared puskesmas browser).
+    "jsc.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -210,7 +216,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, refusing a token issued before a password, role or facility change.
+        "jsc.people.tokens.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -229,6 +236,9 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 30)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 14)),
     "UPDATE_LAST_LOGIN": True,
+    # Tokens carry the user's token_version; a change ends them (docs/security.md).
+    "TOKEN_OBTAIN_SERIALIZER": "jsc.people.tokens.TokenObtainPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "jsc.people.tokens.TokenRefreshSerializer",
 }
 # Failed logins allowed in the window before 429: per (client address, username), and
 # per client address across usernames (a spray of names). Never per username alone, so

@@ -36,7 +36,10 @@ class AlertRuleAdmin(admin.ModelAdmin):
 class AlertAdmin(admin.ModelAdmin):
     list_display = ["id", "milestone", "risk_band", "status", "created_at", "acknowledged_at"]
     list_filter = ["status", "milestone", "risk_band"]
-    raw_id_fields = ["pregnancy", "recipient", "escalated_from"]
+    raw_id_fields = ["pregnancy", "recipient", "escalated_from", "visit"]
+    # The doctor's note says what was done for the mother: clinical, so not for admins,
+    # who see no mother's data anywhere (README, "Who sees what").
+    exclude = ["note"]
 
 
 @admin.register(Device)

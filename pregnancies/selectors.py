@@ -56,16 +56,20 @@ def pregnancies_visible_to(user) -> QuerySet[Pregnancy]:
     return pregnancies.none()
 
 
-def previous_outcome_dates(mother, *, exclude_pregnancy=None) -> list:
+def previous_outcome_dates(mother, *, by, exclude_pregnancy=None) -> list:
     """The dates the mother's earlier pregnancies ended, for the "next pregnancy begins
     after the previous one ended" rule.
 
-    One selector on purpose: which of her outcomes a registering facility may use (and
-    so reveal through a 400) is decided here and nowhere else. ``mother`` is a
-    facility's record of her, so today only the pregnancies registered under that
-    record count: another facility's outcome is never revealed.
+    One selector on purpose: which of her outcomes a facility may use (and so reveal
+    through a 400) is decided here and nowhere else. ``mother`` is a facility's record
+    of her, so only the pregnancies registered under that record count, and of those
+    only the ones ``by`` may see: a facility correcting a pregnancy referred to it
+    learns nothing of the registering facility's other pregnancies of her
+    (docs/mothers.md).
     """
-    outcomes = Outcome.objects.filter(pregnancy__mother=mother)
+    outcomes = Outcome.objects.filter(
+        pregnancy__mother=mother, pregnancy__in=pregnancies_visible_to(by)
+    )
     if exclude_pregnancy is not None:
         outcomes = outcomes.exclude(pregnancy_id=exclude_pregnancy)
     return list(outcomes.values_list("date", flat=True))

@@ -377,13 +377,39 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    """One entry of the trail, ids only (docs/mothers.md, "Audit of matches").
+
+    ``pregnancy`` is null on entries about a person; ``matched_facilities`` (facility
+    ids) and ``disclosed`` are filled on ``match`` entries only (empty and null on the
+    others).
+    """
+
     username = serializers.CharField(source="user.username", read_only=True)
-    pregnancy = serializers.UUIDField(source="pregnancy_id", read_only=True)
+    pregnancy = serializers.UUIDField(source="pregnancy_id", read_only=True, allow_null=True)
+    matched_facilities = serializers.ListField(child=serializers.UUIDField(), read_only=True)
+    disclosed = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "user", "username", "action", "target", "pregnancy", "object_id"]
+        fields = [
+            "id",
+            "at",
+            "user",
+            "username",
+            "action",
+            "target",
+            "pregnancy",
+            "object_id",
+            "matched_facilities",
+            "disclosed",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=AuditEntry.Disclosed.choices, allow_null=True)
+    )
+    def get_disclosed(self, entry) -> str | None:
+        return entry.disclosed or None
 
 
 class RiskChangeSerializer(serializers.ModelSerializer):

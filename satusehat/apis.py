@@ -9,7 +9,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from jsc.dashboard.permissions import can_see_dashboard
-from jsc.params import reject_unknown
+from jsc.params import reject_unknown_or_blank
 from pregnancies.apis import NOT_FOUND, PREGNANCY_ID
 from pregnancies.audit import Action, audit_list, audit_record
 from pregnancies.models import Pregnancy
@@ -50,7 +50,7 @@ class StatusView(generics.GenericAPIView):
 
     @extend_schema(summary="What has reached SATUSEHAT, per facility, and what waits and why.")
     def get(self, request):
-        reject_unknown(request.query_params, ())
+        reject_unknown_or_blank(request.query_params, ())
         return Response(StatusSerializer(outbox_status()).data)
 
 
@@ -70,7 +70,7 @@ class PregnancyRowsView(generics.GenericAPIView):
         responses={200: OutboxRowSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, pregnancy_id):
-        reject_unknown(request.query_params, ())
+        reject_unknown_or_blank(request.query_params, ())
         pregnancy = generics.get_object_or_404(
             pregnancies_visible_to(request.user), pk=pregnancy_id
         )

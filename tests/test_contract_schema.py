@@ -198,3 +198,25 @@ def test_the_satusehat_status_and_a_pregnancys_rows_answer_the_contracts_fields(
     assert {"resource_type", "local", "state", "satusehat_id", "last_error", "sent_at"} <= set(
         row["properties"]
     )
+
+
+def test_every_operation_documents_the_web_servers_limits(schema):
+    """gunicorn refuses an over-long request line (414) or headers (431) itself, in the
+    API's JSON error shape (jsc/gunicorn_worker.py): the schema says so everywhere."""
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            for code in ("414", "431"):
+                answer = operation["responses"][code]
+                assert "gunicorn" in answer["description"], (method, path, code)
+                assert "application/json" in answer["content"], (method, path, code)
+
+
+def test_the_audit_trail_documents_person_entries_and_matches(schema):
+    entry = schema["components"]["schemas"]["AuditEntry"]["properties"]
+
+    assert entry["pregnancy"].get("nullable") is True
+    assert entry["matched_facilities"]["items"]["format"] == "uuid"
+    disclosed = entry["disclosed"]
+    assert disclosed.get("nullable") is True or {"type": "null"} in disclosed.get("oneOf", [])

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from jsc.dashboard import params as p
 from jsc.dashboard.csv_export import CsvRenderer, high_risk_csv
-from jsc.dashboard.permissions import DashboardAccess
+from jsc.dashboard.permissions import DashboardAccess, sees_mothers
 from jsc.dashboard.selectors.alerts import alert_response
 from jsc.dashboard.selectors.deaths import dashboard_deaths
 from jsc.dashboard.selectors.high_risk import (
@@ -22,11 +22,15 @@ from jsc.dashboard.selectors.high_risk import (
 from jsc.dashboard.selectors.pws import pws_kia
 from jsc.dashboard.selectors.summary import dashboard_summary
 from jsc.dashboard.selectors.unmatched import unmatched_villages
-from jsc.dashboard.serializers import DeathsDashboardSerializer
+from jsc.dashboard.serializers import (
+    DeathsDashboardSerializer,
+    HighRiskPageSerializer,
+    HighRiskRowSerializer,
+)
 from jsc.dashboard.services import targets_answer, targets_save, year_checked
 from jsc.dashboard.services_places import mother_villages_match
 from jsc.pagination import Pagination
-from jsc.params import reject_unknown
+from jsc.params import reject_unknown_or_blank
 from pregnancies.audit import audit_list
 
 
@@ -45,7 +49,9 @@ class DashboardApi(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        reject_unknown(request.query_params, self.allowed)
+        # A method the view does not take answers 405 whatever its query string.
+        if hasattr(self, request.method.lower()):
+            reject_unknown_or_blank(request.query_params, self.allowed)
         self.today = timezone.localdate()
 
 
@@ -96,7 +102,10 @@ class HighRiskApi(DashboardApi):
             _param("page", OpenApiTypes.INT, "1, 2, ..."),
             _param("page_size", OpenApiTypes.INT, "1-500; 50 when not given."),
         ],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): str},
+        responses={
+            (200, "application/json"): HighRiskPageSerializer,
+            (200, "text/csv"): str,
+        },
     )
     def get(self, request):
         q = request.query_params
@@ -106,15 +115,16 @@ class HighRiskApi(DashboardApi):
             district=p.district_param(q),
             facility=p.facility_param(q),
         )
+        shown = sees_mothers(request.user)
         if request.accepted_renderer.format == "csv":
             # The file holds the whole list; the JSON answer one page of it.
-            rows = high_risk_rows(pregnancies, today=self.today)
+            rows = high_risk_rows(pregnancies, today=self.today, mothers_shown=shown)
         else:
             paginator = Pagination()
-            rows = high_risk_rows(
-                paginator.paginate_queryset(pregnancies, request, view=self), today=self.today
-            )
-        # Names and phones were shown: one audit row per pregnancy, in one INSERT.
+            page = paginator.paginate_queryset(pregnancies, request, view=self)
+            rows = high_risk_rows(page, today=self.today, mothers_shown=shown)
+        # One audit row per pregnancy listed, in one INSERT (names and phones, for the
+        # health office).
         audit_list(user=request.user, pregnancy_ids=[r["pregnancy"] for r in rows])
         if request.accepted_renderer.format == "csv":
             return Response(
@@ -123,7 +133,7 @@ class HighRiskApi(DashboardApi):
                     "Content-Disposition": f'attachment; filename="high-risk-{self.today}.csv"'
                 },
             )
-        return paginator.get_paginated_response(rows)
+        return paginator.get_paginated_response(HighRiskRowSerializer(rows, many=True).data)
 
 
 class AlertResponseApi(DashboardApi):

@@ -1,4 +1,7 @@
-"""The high-risk list as CSV: one header row, one row a pregnancy, no nested objects."""
+"""The high-risk list as CSV: one header row, one row a pregnancy, no nested objects.
+
+The columns are the same for everyone; what a row withholds (an admin's: no mother, no
+risk factors, docs/dashboard.md) is an empty cell."""
 
 from __future__ import annotations
 
@@ -7,19 +10,24 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
+
+def _mother(field: str):
+    return lambda r: (r["mother"] or {}).get(field) or ""
+
+
 HIGH_RISK_COLUMNS = (
     ("pregnancy", lambda r: r["pregnancy"]),
-    ("full_name", lambda r: r["mother"]["full_name"]),
-    ("village", lambda r: r["mother"]["village"]),
-    ("village_code", lambda r: r["mother"]["village_code"] or ""),
+    ("full_name", _mother("full_name")),
+    ("village", _mother("village")),
+    ("village_code", _mother("village_code")),
     ("district", lambda r: r["district"]),
-    ("phone", lambda r: r["mother"]["phone"]),
+    ("phone", _mother("phone")),
     ("facility", lambda r: r["facility"]["name"]),
     ("edd", lambda r: r["edd"]),
     ("days_to_edd", lambda r: r["days_to_edd"]),
     ("risk_band", lambda r: r["risk_band"]),
-    ("kspr_score", lambda r: r["kspr_score"]),
-    ("risk_factors", lambda r: " ".join(r["risk_factors"])),
+    ("kspr_score", lambda r: "" if r["kspr_score"] is None else r["kspr_score"]),
+    ("risk_factors", lambda r: " ".join(r["risk_factors"] or [])),
     ("birth_place", lambda r: r["birth_plan"]["place"]),
     ("birth_attendant", lambda r: r["birth_plan"]["attendant"]),
     ("referral", lambda r: r["birth_plan"]["referral"]),

@@ -19,7 +19,7 @@ from rest_framework.exceptions import ValidationError
 from jsc.dashboard import charts, rules
 from jsc.dashboard import params as p
 from jsc.dashboard.csv_export import high_risk_csv
-from jsc.dashboard.permissions import can_see_dashboard
+from jsc.dashboard.permissions import can_see_dashboard, sees_mothers
 from jsc.dashboard.selectors.alerts import alert_response
 from jsc.dashboard.selectors.high_risk import expected_deliveries, high_risk_due
 from jsc.dashboard.selectors.pws import pws_kia, targets_for
@@ -199,9 +199,16 @@ def _high_risk_rows(request, today):
     band = q.get("band") or ""
     if band not in ("", "high", "very_high"):
         raise ValidationError({"band": [_("Choose high or very high.")]})
-    rows = high_risk_due(today=today, due_within_days=days, district=district, facility=facility)
+    rows = high_risk_due(
+        today=today,
+        due_within_days=days,
+        district=district,
+        facility=facility,
+        mothers_shown=sees_mothers(request.user),
+    )
     rows = [r for r in rows if not band or r["risk_band"] == band]
-    # Names and phones are shown: one audit row per pregnancy, in one INSERT.
+    # One audit row per pregnancy listed, in one INSERT (names and phones, for the
+    # health office).
     audit_list(user=request.user, pregnancy_ids=[r["pregnancy"] for r in rows])
     return rows, weeks if weeks is not None else 2, district, facility, band
 
@@ -226,6 +233,7 @@ def high_risk(request, today):
             "districts": District.objects.order_by("name"),
             "facilities": Facility.objects.order_by("name"),
             "query": request.GET.urlencode(),
+            "mothers_shown": sees_mothers(request.user),
             "nav": "high-risk",
         },
     )

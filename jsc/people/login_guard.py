@@ -41,19 +41,45 @@ def _counters(request, username: object) -> list[tuple[str, int]]:
     ]
 
 
-def is_blocked(request, username: object) -> bool:
-    counters = _counters(request, username)
-    counts = cache.get_many([key for key, _ in counters])
-    return any(counts.get(key, 0) >= limit for key, limit in counters)
+def attempt_begin(request, username: object) -> list[str] | None:
+    """Take one slot in each counter before the password is checked; the counters'
+    keys, or None (429) when one of them is already full.
+
+    Counting comes first so that a burst of attempts at the same moment cannot all look
+    at a count below the limit and all go on: each slot is an atomic increment in the
+    shared cache (Redis INCR; jsc.cache locks its files), and the attempt that finds the
+    counter past its limit goes no further. A login that turns out not to be a failure
+    gives its slots back (``attempt_not_failed``).
+    """
+    taken = []
+    for key, limit in _counters(request, username):
+        taken.append(key)
+        if _increment(key) > limit:
+            _release(taken)
+            return None
+    return taken
 
 
-def count_failure(request, username: object) -> None:
+def attempt_not_failed(keys: list[str]) -> None:
+    """The password was right, or the request was malformed: it was no failure."""
+    _release(keys)
+
+
+def _increment(key: str) -> int:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    for key, _ in _counters(request, username):
+    while True:
+        # add() starts the window; incr() never moves its end (jsc/cache.py).
         if cache.add(key, 1, window):
-            continue
+            return 1
         try:
-            cache.incr(key)
+            return cache.incr(key)
         except ValueError:
-            # The window ran out between add() and incr(): this failure starts a new one.
-            cache.add(key, 1, window)
+            continue  # the window ran out between add() and incr(): start a new one
+
+
+def _release(keys: list[str]) -> None:
+    for key in keys:
+        try:
+            cache.decr(key)
+        except ValueError:
+            pass  # the window ran out meanwhile: nothing left to give back

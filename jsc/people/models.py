@@ -91,6 +91,9 @@ class Role(models.TextChoices):
 
 
 ROLES_WITH_FACILITY = (Role.MIDWIFE, Role.DOCTOR)
+# A change to any of these ends every login (JWT) the user holds: docs/security.md,
+# "Ending a user's tokens".
+TOKEN_REVOKING_FIELDS = ("password", "role", "facility_id", "is_active")
 
 
 class JscUserManager(UserManager):
@@ -115,6 +118,9 @@ class User(AbstractUser):
     satusehat_practitioner_id = models.CharField(
         max_length=64, blank=True, default="", db_default=""
     )
+    # Every JWT carries the version it was issued under; a token of another version is
+    # refused. Raised by save() whenever a TOKEN_REVOKING_FIELDS value changes.
+    token_version = models.PositiveIntegerField(default=0, db_default=0)
 
     objects = JscUserManager()
 
@@ -135,6 +141,44 @@ class User(AbstractUser):
                 name="user_non_clinician_has_no_facility",
             ),
         ]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # The values as read, so save() can tell what changed without reading again
+        # (Django's documented pattern, "Customizing model loading").
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def save(self, *args, **kwargs):
+        """Saves the user; a changed password, role, facility or active flag ends every
+        token issued before (docs/security.md, "Ending a user's tokens").
+
+        Here rather than in each service so that every path that saves a user (the
+        admin API, the Django admin's forms, ``manage.py changepassword``) revokes alike.
+        """
+        update_fields = kwargs.get("update_fields")
+        if self._revoking_change(update_fields):
+            # An increment in SQL: two changes at once both count.
+            self.token_version = models.F("token_version") + 1
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "token_version"}
+        super().save(*args, **kwargs)
+        if isinstance(self.token_version, models.Expression):
+            self.refresh_from_db(fields=["token_version"])
+        self._loaded = {f: getattr(self, f) for f in TOKEN_REVOKING_FIELDS}
+
+    def _revoking_change(self, update_fields) -> bool:
+        loaded = getattr(self, "_loaded", None)
+        if self._state.adding or loaded is None:
+            return False  # a new user has no token yet
+        saved = {f.attname for f in self._meta.concrete_fields}
+        if update_fields is not None:
+            saved = {self._meta.get_field(name).attname for name in update_fields}
+        return any(
+            field in saved and field in loaded and getattr(self, field) != loaded[field]
+            for field in TOKEN_REVOKING_FIELDS
+        )
 
     @property
     def effective_role(self) -> str:

@@ -12,8 +12,8 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled, Validatio
 from rest_framework.response import Response
 from rest_framework_simplejwt.views import TokenObtainPairView
 
-from jsc.params import reject_unknown
-from jsc.people.login_guard import count_failure, is_blocked
+from jsc.params import reject_unknown_or_blank
+from jsc.people.login_guard import attempt_begin, attempt_not_failed
 from jsc.people.models import AdminChange, District, Facility, User, Village
 from jsc.people.permissions import IsAdminRole, ReadAnyWriteAdmin
 from jsc.people.serializers import (
@@ -44,29 +44,35 @@ class ThrottledTokenObtainPairView(TokenObtainPairView):
 
     def post(self, request, *args, **kwargs):
         username = request.data.get("username") if hasattr(request.data, "get") else None
-        if is_blocked(request, username):
+        slots = attempt_begin(request, username)
+        if slots is None:
             raise Throttled(wait=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        failed = False
         try:
             return super().post(request, *args, **kwargs)
         except AuthenticationFailed:
-            count_failure(request, username)
+            failed = True  # its slots stay counted
             raise
+        finally:
+            if not failed:  # a good login, or a malformed one, counts for nothing
+                attempt_not_failed(slots)
 
 
 class ThrottledLoginView(LoginView):
     """The web login form, guarded like the JWT login: 429 after repeated failures."""
 
     def post(self, request, *args, **kwargs):
-        if is_blocked(request, request.POST.get("username")):
+        self.slots = attempt_begin(request, request.POST.get("username"))
+        if self.slots is None:
             response = self.render_to_response(self.get_context_data(throttled=True))
             response.status_code = 429
             response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW_SECONDS)
             return response
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form):
-        count_failure(self.request, self.request.POST.get("username"))
-        return super().form_invalid(form)
+    def form_valid(self, form):
+        attempt_not_failed(self.slots)
+        return super().form_valid(form)
 
 
 class MeView(generics.RetrieveAPIView):
@@ -159,7 +165,7 @@ class DistrictListView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        reject_unknown(self.request.query_params, ())
+        reject_unknown_or_blank(self.request.query_params, ())
         return District.objects.order_by("code", "name")
 
 
@@ -180,7 +186,7 @@ class VillageListView(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        reject_unknown(params, ("district",))
+        reject_unknown_or_blank(params, ("district",))
         villages = Village.objects.select_related("district").order_by("code")
         if "district" in params:
             wanted = params["district"].strip()

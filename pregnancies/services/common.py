@@ -90,13 +90,15 @@ def contradicted_factor_errors(
 
 
 def previous_outcome_errors(
-    *, mother, start: date, field: str, errors: Errors, exclude_pregnancy=None
+    *, mother, start: date, field: str, errors: Errors, by, exclude_pregnancy=None
 ) -> None:
     """A new pregnancy begins (``start``, day 0 of its gestational age) after the mother's
     previous outcome (rules/consistency.py)."""
     if message := previous_outcome_error(
         start=start,
-        previous_outcomes=previous_outcome_dates(mother, exclude_pregnancy=exclude_pregnancy),
+        previous_outcomes=previous_outcome_dates(
+            mother, by=by, exclude_pregnancy=exclude_pregnancy
+        ),
     ):
         errors.add(field, message)
 

@@ -76,7 +76,8 @@ def checked_village(
 
 
 def nik_taken_at_facility(nik: str, *, facility_id, mother_id) -> bool:
-    """Whether another record of this facility carries the NIK (its own records only)."""
+    """Whether another record of this facility carries the NIK: the caller's facility,
+    whose records are all it may see, so the answer tells nothing of another's."""
     return (
         Mother.objects.filter(person__nik=nik, facility_id=facility_id)
         .exclude(pk=mother_id)
@@ -143,22 +144,38 @@ def other_facilities_of(person_id, *, facility_id) -> list[str]:
     )
 
 
+def nik_match_audit(nik: str, *, by) -> None:
+    """Audit a NIK typed at the caller's facility that matched records other facilities
+    hold, when the answer disclosed nothing of them (docs/mothers.md, "Audit of
+    matches"). Called after the request's transaction, so a 400 is audited too."""
+    person_id = Person.objects.filter(nik=nik).values_list("pk", flat=True).first()
+    if person_id is None:
+        return
+    if others := other_facilities_of(person_id, facility_id=by.facility_id):
+        audit_match(
+            user=by, person_id=person_id, matched_facilities=others, disclosed=Disclosed.NOTHING
+        )
+
+
 def active_pregnancy_conflict(pregnancy_id, facility_id, *, by) -> Conflict:
     """409 for a mother with an active pregnancy, saying only what the caller may know.
 
     The caller's own (or referred) pregnancy: its id, to open it. Another facility's:
     that facility's name, so the midwife can call and ask for a referral, and nothing
-    else (docs/mothers.md). Either way the match is audited.
+    else (docs/mothers.md). Whenever another facility holds a record of her the match
+    is audited, with what the answer disclosed; the caller writes no transaction around
+    this, so the entry stays although the request changes nothing.
     """
     visible = pregnancies_visible_to(by).filter(pk=pregnancy_id).exists()
-    if facility_id != by.facility_id:
-        person_id = Pregnancy.objects.values_list("person_id", flat=True).get(pk=pregnancy_id)
-        audit_match(
-            user=by,
-            person_id=person_id,
-            matched_facilities=other_facilities_of(person_id, facility_id=by.facility_id),
-            disclosed=Disclosed.REFERRED_PREGNANCY if visible else Disclosed.FACILITY_NAME,
-        )
+    person_id = Pregnancy.objects.values_list("person_id", flat=True).get(pk=pregnancy_id)
+    if others := other_facilities_of(person_id, facility_id=by.facility_id):
+        if facility_id == by.facility_id:
+            disclosed = Disclosed.NOTHING  # her pregnancy here: nothing of the others'
+        elif visible:
+            disclosed = Disclosed.REFERRED_PREGNANCY
+        else:
+            disclosed = Disclosed.FACILITY_NAME
+        audit_match(user=by, person_id=person_id, matched_facilities=others, disclosed=disclosed)
     if visible:
         return Conflict(
             _(

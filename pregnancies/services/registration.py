@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
 from pregnancies.audit import Action, Disclosed, audit_match, audit_record
-from pregnancies.errors import RACED, Conflict, Errors
+from pregnancies.errors import RACED, Conflict, Errors, RuleViolation
 from pregnancies.models import Pregnancy, PregnancyStatus, RiskSource
 from pregnancies.rules.dates import check_dates, ga_start, resolve_edd
 from pregnancies.rules.nik import normalize_nik
@@ -33,6 +33,7 @@ from pregnancies.services.mothers import (
     checked_nik,
     checked_village,
     mother_record_upsert,
+    nik_match_audit,
     other_facilities_of,
 )
 from pregnancies.services.risk import risk_history_record
@@ -181,6 +182,11 @@ def pregnancy_register(*, data: dict, by, today: date) -> tuple[Pregnancy, bool]
         if exc.pregnancy_id == pregnancy_id:  # our twin won the race
             return _retried(pregnancy_id, facility_id=by.facility_id, digest=digest), False
         raise active_pregnancy_conflict(exc.pregnancy_id, exc.facility_id, by=by) from None
+    except RuleViolation:
+        # Refused after her records were looked up (her previous outcome): the match
+        # entry rolled back with the rest, so it is written again on its own.
+        nik_match_audit(values["mother"]["nik"], by=by)
+        raise
     # Ids only: no NIK, name or clinical detail ever reaches the logs.
     logger.info(
         "pregnancy %s registered at facility %s by user %s",
@@ -226,6 +232,7 @@ def _insert(pregnancy_id, data: dict, values: dict, *, digest: str, by, today: d
                     start=values["start"],
                     field="edd" if data.get("edd") else "lmp",
                     errors=errors,
+                    by=by,
                 )
                 errors.raise_if_any()  # rolls the mother's upsert back with it
             pregnancy = Pregnancy(

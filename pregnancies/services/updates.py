@@ -8,6 +8,13 @@ Once the pregnancy has an outcome, its clinical record is history: only the moth
 name and contact details may still change (her address and phone matter for the
 postpartum visits). Anything else that would change answers 400 naming the field; a
 client sending back the values it was shown changes nothing and is accepted.
+
+A facility a pregnancy was referred to corrects the pregnancy and the name and contact
+details of the mother's record it carries, never her NIK or date of birth: those are who
+the record is on every pregnancy the registering facility keeps under it, and those
+other pregnancies were not handed over (docs/mothers.md, "What a receiving facility may
+correct"). A NIK typed here is checked only against what the caller's facility may see,
+and a match with another facility's records is audited whatever the answer.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from pregnancies.models import (
     Visit,
 )
 from pregnancies.rules.dates import check_dates, edd_from_lmp
-from pregnancies.rules.nik import nik_errors
+from pregnancies.rules.nik import nik_errors, normalize_nik
 from pregnancies.services.common import (
     apply_assessment,
     assess_pregnancy,
@@ -52,6 +59,7 @@ from pregnancies.services.mothers import (
     checked_birth_date,
     checked_nik,
     checked_village,
+    nik_match_audit,
     nik_taken_at_facility,
     person_for_nik,
 )
@@ -77,10 +85,50 @@ MOTHER_FROZEN_AFTER_OUTCOME = {"person_id": "nik", "date_of_birth": "date_of_bir
 CLOSED = gettext_lazy(
     "The pregnancy has an outcome recorded; only the mother's name and contact details can change."
 )
+NOT_YOUR_RECORD = gettext_lazy(
+    "Only the facility that registered this mother can correct her NIK or date of birth."
+)
+
+
+class _ActiveElsewhere(Exception):
+    """The corrected NIK's person has an active pregnancy on another record: answered
+    409 once the update's transaction has rolled back, so its audit entry stays."""
+
+    def __init__(self, pregnancy_id, facility_id) -> None:
+        self.pregnancy_id = pregnancy_id
+        self.facility_id = facility_id
 
 
 def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pregnancy:
-    """Apply a validated PATCH body to ``pregnancy``; RuleViolation (400) on bad input."""
+    """Apply a validated PATCH body to ``pregnancy``; RuleViolation (400) on bad input.
+
+    A NIK typed that is not the record's own is looked up afterwards, whatever the
+    answer, and a match with another facility's records is audited (docs/mothers.md,
+    "Audit of matches"); the 409 for her active pregnancy elsewhere audits its own.
+    """
+    typed_nik = _typed_nik(data, pregnancy)
+    answered_409 = False
+    try:
+        return _update(pregnancy=pregnancy, data=data, by=by, today=today)
+    except _ActiveElsewhere as exc:
+        answered_409 = True
+        raise active_pregnancy_conflict(exc.pregnancy_id, exc.facility_id, by=by) from None
+    finally:
+        if typed_nik and not answered_409:
+            nik_match_audit(typed_nik, by=by)
+
+
+def _typed_nik(data: dict, pregnancy: Pregnancy) -> str | None:
+    """The NIK the request typed, when it is not the one the record carries already (an
+    app echoing the mother it was shown types nothing new)."""
+    sent = (data.get("mother") or {}).get("nik")
+    if sent is None:
+        return None
+    nik = normalize_nik(sent)
+    return None if nik == pregnancy.mother.person.nik else nik
+
+
+def _update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pregnancy:
     with transaction.atomic():
         pregnancy = Pregnancy.objects.select_for_update().get(pk=pregnancy.pk)
         mother = (
@@ -110,6 +158,7 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
             mother,
             data.get("mother") or {},
             pregnancy,
+            by=by,
             start_moved=start_moved,
             today=today,
             errors=errors,
@@ -122,6 +171,7 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
                 start=pregnancy.ga_start,
                 field="edd" if "edd" in data else "lmp",
                 errors=errors,
+                by=by,
                 exclude_pregnancy=pregnancy.pk,
             )
         if "risk_factors" in data and not errors.fields:
@@ -154,7 +204,7 @@ def pregnancy_update(*, pregnancy: Pregnancy, data: dict, by, today: date) -> Pr
             )
             apply_assessment(pregnancy, assessment)
         if "person" in mother_changed:
-            _raise_if_active_elsewhere(mother, by=by)
+            _raise_if_active_elsewhere(mother)
         if mother_changed:
             try:
                 with transaction.atomic():
@@ -259,6 +309,7 @@ def _apply_mother(
     sent: dict,
     pregnancy: Pregnancy,
     *,
+    by,
     start_moved: bool,
     today: date,
     errors: Errors,
@@ -266,15 +317,19 @@ def _apply_mother(
     """Set what was sent on ``mother``; the names of the fields that changed.
 
     A corrected NIK points the record at the person with that NIK ("person" changes);
-    it may not be the NIK of another record of the same facility.
+    it may not be the NIK of another record of the same facility. Only the record's own
+    facility corrects the NIK and date of birth (docs/mothers.md).
     """
+    if by.facility_id != mother.facility_id and not _identity_kept(mother, sent, errors):
+        return []
     old_nik = nik = mother.person.nik
     if "nik" in sent:
         nik = checked_nik(sent["nik"], errors)
         if nik is None:
             return []
+        # Only the caller's own records answer here: they are all the caller may see.
         if nik != old_nik and nik_taken_at_facility(
-            nik, facility_id=mother.facility_id, mother_id=mother.pk
+            nik, facility_id=by.facility_id, mother_id=mother.pk
         ):
             errors.add("nik", _("Another mother is registered with this NIK."), within="mother")
             return []
@@ -310,7 +365,24 @@ def _apply_mother(
     return changed
 
 
-def _raise_if_active_elsewhere(mother: Mother, *, by) -> None:
+def _identity_kept(mother: Mother, sent: dict, errors: Errors) -> bool:
+    """A receiving facility's request leaves the NIK and date of birth as the record has
+    them (sending them back unchanged is fine); else 400 on each field it would change.
+
+    Any other NIK is refused with the same words, before it is looked up, so the answer
+    is the same for a NIK another facility recorded and for one nobody did.
+    """
+    kept = True
+    if "nik" in sent and normalize_nik(sent["nik"]) != mother.person.nik:
+        errors.add("nik", NOT_YOUR_RECORD, within="mother")
+        kept = False
+    if "date_of_birth" in sent and sent["date_of_birth"] != mother.date_of_birth:
+        errors.add("date_of_birth", NOT_YOUR_RECORD, within="mother")
+        kept = False
+    return kept
+
+
+def _raise_if_active_elsewhere(mother: Mother) -> None:
     """A corrected NIK whose person has an active pregnancy on another record: 409, as
     at registration, when this record has an active pregnancy too."""
     if not Pregnancy.objects.filter(mother=mother, status=PregnancyStatus.ACTIVE).exists():
@@ -322,7 +394,7 @@ def _raise_if_active_elsewhere(mother: Mother, *, by) -> None:
         .first()
     )
     if active is not None:
-        raise active_pregnancy_conflict(*active, by=by)
+        raise _ActiveElsewhere(*active)
 
 
 def _visits_still_inside(pregnancy: Pregnancy, data: dict, *, errors: Errors) -> None:

@@ -38,3 +38,27 @@ def test_the_landing_page_speaks_the_asked_language(client, ana):
 
     assert "Dokumentasi API interaktif" in indonesian and "Keluar" in indonesian
     assert "The interactive API documentation" in english and "Sign out" in english
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "lang"),
+    [
+        (None, "Formulir tidak dapat dikirim", "id"),
+        ("en", "The form could not be sent", "en"),
+    ],
+)
+def test_a_form_sent_without_its_csrf_token_is_told_so_in_the_asked_language(
+    language, expected, lang
+):
+    from django.test import Client
+
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/login/", {"username": "ana", "password": "x"}, **headers)
+
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert expected in text
+    assert f'<html lang="{lang}">' in text
+    assert "CSRF" not in text

@@ -92,6 +92,17 @@ def test_the_settings_read_the_same_environment_names():
     )
 
 
+def test_the_web_trusts_the_one_proxy_it_documents_and_only_it_reaches_gunicorn():
+    """gunicorn sits behind one TLS proxy on the host (the file's header), so the login
+    throttle reads the client address that proxy appends (docs/security.md); the port is
+    bound to loopback, so nobody else can send a forged X-Forwarded-For."""
+    web = resolved()["services"]["web"]
+
+    assert web["environment"]["NUM_PROXIES"] == "1"
+    assert [str(port) for port in web["ports"]] == ["127.0.0.1:8000:8000/tcp"]
+    assert "NUM_PROXIES" not in resolved()["services"]["worker"]["environment"]
+
+
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_the_app_waits_for_healthy_data_stores_and_the_migration(service):
     depends = resolved()["services"][service]["depends_on"]

@@ -60,6 +60,22 @@ def register(client, **overrides):
     return response.json()
 
 
+def delivered(client, created) -> None:
+    """Give ``created`` a live birth 80 days ago (its LMP moved to 300 days ago), before
+    the LMP of a next pregnancy registered with the defaults (70 days ago), as the dates
+    rules ask (docs/pregnancies.md)."""
+    moved = client.patch(
+        f"{URL}{created['id']}/", {"lmp": days_ago(300).isoformat()}, format="json"
+    )
+    assert moved.status_code == 200, moved.content
+    response = client.post(
+        f"{URL}{created['id']}/outcome/",
+        {"kind": "live_birth", "date": days_ago(80).isoformat(), "babies_born_alive": 1},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+
+
 def detail(pregnancy_id) -> str:
     return f"{URL}{pregnancy_id}/"
 

@@ -13,6 +13,7 @@ from tests.pregnancies.helpers import (
     NOW,
     TODAY,
     URL,
+    body,
     days_ago,
     detail,
     mother,
@@ -80,7 +81,10 @@ def test_admins_read_the_trail_newest_first_and_filter_it(api, ana, citra, adi):
         "target",
         "pregnancy",
         "object_id",
+        "matched_facilities",
+        "disclosed",
     }
+    assert (newest["matched_facilities"], newest["disclosed"]) == ([], None)
     assert (newest["user"], newest["username"], newest["pregnancy"]) == (
         str(citra.pk),
         "citra",
@@ -105,6 +109,30 @@ def test_admins_filter_the_trail_by_an_instant_with_any_offset(api, ana, adi):
     assert api(adi).get(AUDIT, {"since": after}).json()["count"] == 0
     assert api(adi).get(AUDIT, {"since": "2026-01-01T00:00:00-23:59"}).json()["count"] == 1
     assert api(adi).get(AUDIT, {"since": "0001-01-01T00:00:00+05:00"}).status_code == 400
+
+
+def test_admins_read_whose_records_a_nik_matched_and_what_was_disclosed(
+    api, ana, bayu, adi, sumbersari
+):
+    """docs/mothers.md, "Audit of matches": a person entry has no pregnancy."""
+    register(api(ana), mother=mother(serial=5))
+    api(bayu).post(URL, body(mother=mother(serial=5, full_name="Siti B.")), format="json")  # 409
+
+    listed = api(adi).get(AUDIT, {"action": "match"}).json()["results"]
+
+    assert len(listed) == 1
+    entry = listed[0]
+    person = Mother.objects.get().person
+    assert (entry["user"], entry["target"], entry["pregnancy"], entry["object_id"]) == (
+        str(bayu.pk),
+        "person",
+        None,
+        str(person.pk),
+    )
+    assert (entry["matched_facilities"], entry["disclosed"]) == (
+        [str(sumbersari.pk)],
+        "facility_name",
+    )
 
 
 @pytest.mark.parametrize("who", ["ana", "citra", "dewi"])

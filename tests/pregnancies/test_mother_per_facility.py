@@ -11,7 +11,7 @@ import time_machine
 
 from pregnancies.models import AuditEntry, Mother, Person, Pregnancy
 from pregnancies.services.referrals import referral_record
-from tests.pregnancies.helpers import NOW, TODAY, URL, body, days_ago, mother, register
+from tests.pregnancies.helpers import NOW, TODAY, URL, body, delivered, mother, register
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -29,21 +29,6 @@ BAYU_MOTHER = {"nik": ANA_MOTHER["nik"], "full_name": "Siti A."}
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def delivered(client, created) -> None:
-    # Born at 31 weeks, 80 days ago: before the next pregnancies' LMP (70 days ago), as
-    # the dates rules ask (docs/pregnancies.md).
-    moved = client.patch(
-        f"{URL}{created['id']}/", {"lmp": days_ago(300).isoformat()}, format="json"
-    )
-    assert moved.status_code == 200, moved.content
-    response = client.post(
-        f"{URL}{created['id']}/outcome/",
-        {"kind": "live_birth", "date": days_ago(80).isoformat(), "babies_born_alive": 1},
-        format="json",
-    )
-    assert response.status_code == 201, response.content
 
 
 @pytest.fixture

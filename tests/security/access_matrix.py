@@ -16,6 +16,15 @@ caller's phone, ``other`` someone else's.
 Deaths: ``own`` is a case the caller's facility notified, ``other`` one Puskesmas Patrang
 notified.
 
+The rows after it are the writes that take a NIK, by the facility a referral opened one
+pregnancy to (docs/mothers.md): a correction of the referred pregnancy's mother (her
+NIK to one nobody recorded, to the NIK of Patrang's never-referred mother, or her
+phone), a NIK correction on Patrang's never-referred pregnancy, and a registration with
+the NIK of the referred mother or of the never-referred one.
+
+``listed, ids only`` (an admin's high-risk list): 200, the object is in the list, and the
+answer holds no mother's name, NIK or phone (docs/dashboard.md, "Who sees the mothers").
+
 Cells: a status code; for lists, ``listed`` (200 and the object is in it) or
 ``hidden`` (200 and it is not).
 """
@@ -28,6 +37,7 @@ from pathlib import Path
 ROLES = ("midwife", "doctor", "health_office", "admin", "anonymous")
 LISTED = "listed"
 HIDDEN = "hidden"
+IDS = "listed, ids only"
 
 # endpoint, target, then one cell per role in ROLES order.
 MATRIX: list[tuple] = [
@@ -72,6 +82,13 @@ MATRIX: list[tuple] = [
     ("GET /api/v1/pregnancies/{id}/visits/",         "referred", 200,  200,    200,    404,   401),
     ("POST /api/v1/pregnancies/{id}/visits/",        "referred", 201,  201,    403,    404,   401),
     ("GET /api/v1/pregnancies/{id}/referrals/",      "referred", 200,  200,    200,    404,   401),
+    # A referral opens one pregnancy, not a NIK oracle (docs/mothers.md).
+    ("PATCH /api/v1/pregnancies/{id}/", "referred, NIK unknown",  400,  400,    403,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/", "referred, NIK of other", 400,  400,    403,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/", "referred, phone",        200,  200,    403,    404,   401),
+    ("PATCH /api/v1/pregnancies/{id}/", "other, NIK unknown",     404,  404,    403,    404,   401),
+    ("POST /api/v1/pregnancies/",       "NIK of referred",        409,  409,    403,    403,   401),
+    ("POST /api/v1/pregnancies/",       "NIK of other",           409,  409,    403,    403,   401),
     ("GET /api/v1/reference/",                       "-",     200,    200,    200,    200,   401),
     ("GET /api/v1/mothers/",                         "own",   403,    403,    LISTED, 403,   401),
     ("GET /api/v1/mothers/",                         "other", 403,    403,    LISTED, 403,   401),
@@ -89,8 +106,8 @@ MATRIX: list[tuple] = [
     ("GET /api/v1/villages/",                        "-",     200,    200,    200,    200,   401),
     ("GET /api/v1/dashboard/summary/",               "-",     403,    403,    200,    200,   401),
     ("GET /api/v1/dashboard/pws-kia/",               "-",     403,    403,    200,    200,   401),
-    ("GET /api/v1/dashboard/high-risk/",             "own",   403,    403,    LISTED, LISTED, 401),
-    ("GET /api/v1/dashboard/high-risk/",             "other", 403,    403,    LISTED, LISTED, 401),
+    ("GET /api/v1/dashboard/high-risk/",             "own",   403,    403,    LISTED, IDS,   401),
+    ("GET /api/v1/dashboard/high-risk/",             "other", 403,    403,    LISTED, IDS,   401),
     ("GET /api/v1/dashboard/alert-response/",        "-",     403,    403,    200,    200,   401),
     ("GET /api/v1/dashboard/expected-deliveries/",   "-",     403,    403,    200,    200,   401),
     ("GET /api/v1/dashboard/targets/{id}/",          "-",     403,    403,    200,    200,   401),
@@ -134,6 +151,13 @@ TARGET_WORDS = {
     "own": "own facility's",
     "other": "another facility's",
     "referred": "referred to own facility",
+    "referred, NIK unknown": "referred to own facility; `mother.nik` one nobody recorded",
+    "referred, NIK of other": "referred to own facility; `mother.nik` of another facility's "
+    "never-referred mother",
+    "referred, phone": "referred to own facility; `mother.phone`",
+    "other, NIK unknown": "another facility's; `mother.nik` one nobody recorded",
+    "NIK of referred": "`mother.nik` of the mother referred to own facility",
+    "NIK of other": "`mother.nik` of another facility's never-referred mother",
 }
 
 

@@ -78,3 +78,31 @@ def seed_registry(*, sumbersari: Facility, patrang: Facility) -> dict[str, Seede
         "sumbersari": seed_pregnancy(make_user("seed-sbs", Role.MIDWIFE, sumbersari), SUMBERSARI),
         "patrang": seed_pregnancy(make_user("seed-ptr", Role.MIDWIFE, patrang), PATRANG),
     }
+
+
+def readable_paths(cast: dict) -> list[str]:
+    """Every GET of the API's schema, its path parameters naming the cast's records (a
+    made-up value where none fits), for suites that read everything as one role."""
+    import re
+
+    from drf_spectacular.generators import SchemaGenerator
+
+    from notifications.models import AlertRule
+    from pregnancies.models import Pregnancy
+
+    pregnancy = Pregnancy.objects.get(pk=cast["seeded"]["sumbersari"].pregnancy)
+    ids = {
+        "pregnancy_id": pregnancy.pk,
+        "/api/v1/mothers/{id}/": pregnancy.person_id,
+        "/api/v1/pregnancies/{id}/": pregnancy.pk,
+        "/api/v1/facilities/{id}/": cast["sumbersari"].pk,
+        "/api/v1/users/{id}/": cast["ana"].pk,
+        "/api/v1/alert-rules/{id}/": AlertRule.objects.order_by("id").first().pk,
+        "year": timezone.localdate().year,
+    }
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        re.sub(r"{([^}]+)}", lambda m, p=path: str(ids.get(p, ids.get(m.group(1), "x"))), path)
+        for path, item in schema["paths"].items()
+        if "get" in item
+    ]

@@ -24,8 +24,8 @@ from notifications.models import Alert, AlertRule, Device
 from pregnancies.models import Pregnancy
 from pregnancies.services import outcome_record, referral_record
 from tests.pregnancies.helpers import PATRANG, SUMBERSARI, build_nik
-from tests.security.access_matrix import HIDDEN, LISTED, MATRIX, cells, markdown
-from tests.security.cast import registration, seed_pregnancy
+from tests.security.access_matrix import HIDDEN, IDS, LISTED, MATRIX, cells, markdown
+from tests.security.cast import MOTHERS, registration, seed_pregnancy
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -49,7 +49,8 @@ def world(cast):
     }  # fmt: skip
     # A third mother, at Patrang, whose pregnancy Dr. Dodi referred to Sumbersari.
     bidan_patrang = User.objects.get(username="seed-ptr")
-    referred = Pregnancy.objects.get(pk=seed_pregnancy(bidan_patrang, PATRANG, serial=9).pregnancy)
+    referred_seed = seed_pregnancy(bidan_patrang, PATRANG, serial=9)
+    referred = Pregnancy.objects.get(pk=referred_seed.pregnancy)
     referral_record(
         pregnancy=referred,
         by=dodi,
@@ -66,8 +67,15 @@ def world(cast):
         "facilities": {"own": sumbersari, "other": patrang},
         "deaths": deaths,
         "pregnancies": {"own": own, "other": other, "referred": referred},
+        "niks": {
+            "referred": referred_seed.nik,
+            "other": seeded["patrang"].nik,
+            # Patrang's place and its mothers' birth date: nobody recorded this one.
+            "unknown": build_nik(MOTHERS[PATRANG][2], serial=31, place6=PATRANG),
+        },
         "alerts": alerts,
         "someone_else": dodi,
+        "seeded": seeded,
     }
 
 
@@ -104,6 +112,16 @@ def death_reviewed(case) -> str:
     return str(Recommendation.objects.get(case=case).pk)
 
 
+# The NIK rows' targets: (pregnancy, the body's mother) for a PATCH, the seeded mother
+# whose registration is sent again for a POST.
+NIK_PATCHES = {
+    "referred, NIK unknown": ("referred", "unknown"),
+    "referred, NIK of other": ("referred", "other"),
+    "other, NIK unknown": ("other", "unknown"),
+}
+NIK_REGISTRATIONS = {"NIK of referred": 9, "NIK of other": 7}  # cast.seed_pregnancy serials
+
+
 def with_outcome(pregnancy: Pregnancy) -> None:
     outcome_record(
         pregnancy=pregnancy,
@@ -117,7 +135,8 @@ def request_for(endpoint: str, target: str, world: dict, caller) -> tuple[str, s
     """The method, the path with the target's id, and a valid body."""
     method, template = endpoint.split(" ")
     today = timezone.localdate().isoformat()
-    pregnancy = world["pregnancies"].get(target)
+    on, nik = NIK_PATCHES.get(target, (target.split(",")[0], None))
+    pregnancy = world["pregnancies"].get(on)
     ident = ""
     body: dict | None = None
     if template.startswith("/api/v1/facilities/"):
@@ -150,8 +169,15 @@ def request_for(endpoint: str, target: str, world: dict, caller) -> tuple[str, s
             body = {"kind": "live_birth", "date": today} if method == "POST" else {"place": "Rumah"}
         elif template.endswith("/visits/"):
             body = {"date": today, "weight_kg": 60}
+        elif method == "POST" and target in NIK_REGISTRATIONS:
+            serial = NIK_REGISTRATIONS[target]
+            body = registration(PATRANG, today=timezone.localdate(), serial=serial)
         elif method == "POST":
             body = registration(SUMBERSARI, today=timezone.localdate(), serial=99)
+        elif nik is not None:
+            body = {"mother": {"nik": world["niks"][nik]}}
+        elif target == "referred, phone":
+            body = {"mother": {"phone": "+6281399990000"}}
         else:
             body = {"height_cm": 155}
     elif template.startswith("/api/v1/mothers/"):
@@ -243,11 +269,15 @@ def test_the_matrix_says_what_each_role_may_do(db, world, endpoint, target, role
     else:
         answer = getattr(client, method)(path, body, format="json")
 
-    if expected in (LISTED, HIDDEN):
+    if expected in (LISTED, HIDDEN, IDS):
         assert answer.status_code == 200, answer.content
         shown = target_id(endpoint, target, world) in listed_ids(answer.json(), endpoint)
-        assert shown == (expected == LISTED), answer.content
-    else:
+        assert shown == (expected != HIDDEN), answer.content
+    if expected == IDS:
+        for seeded in world["seeded"].values():
+            for personal in (seeded.full_name, seeded.nik, seeded.phone):
+                assert personal not in answer.content.decode()
+    elif expected not in (LISTED, HIDDEN):
         assert answer.status_code == expected, answer.content
 
 

@@ -1,11 +1,11 @@
 """Schemathesis against the project's own OpenAPI schema, in process, as every role.
 
 Every operation of /api/schema/ is called with generated valid and invalid input,
-signed in as a midwife, a doctor, the health office and an admin, through the Django
-WSGI app on the real PostgreSQL test database. All of schemathesis's checks run: no
-5xx, every status code and body as the schema says, invalid input refused, valid
-input accepted. ``make test`` runs a bounded number of examples with a fixed seed;
-``make fuzz`` (FUZZ_EXAMPLES, FUZZ_SEED) runs the long form.
+signed in as a midwife, a doctor, the health office and an admin, and anonymously,
+through the Django WSGI app on the real PostgreSQL test database. All of
+schemathesis's checks run: no 5xx, every status code and body as the schema says,
+invalid input refused, valid input accepted. ``make test`` runs a bounded number of
+examples with a fixed seed; ``make fuzz`` (FUZZ_EXAMPLES, FUZZ_SEED) runs the long form.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from schemathesis.config import SchemathesisConfig
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261202"))
-ROLES = ["midwife", "doctor", "health_office", "admin"]
+ROLES = ["midwife", "doctor", "health_office", "admin", "anonymous"]
 
 
 def _config() -> SchemathesisConfig:
@@ -73,11 +73,17 @@ def connection_kept():
 CALLERS = {"midwife": "ana", "doctor": "citra", "health_office": "dewi", "admin": "adi"}
 
 
+def credentials(cast, role: str) -> dict[str, str]:
+    """The role's member of the cast, signed in with a JWT; nobody for ``anonymous``."""
+    if role == "anonymous":
+        return {}
+    return {"Authorization": f"Bearer {AccessToken.for_user(cast[CALLERS[role]])}"}
+
+
 @pytest.fixture(params=ROLES)
 def signed_in(request, db, cast):
-    """The role's member of the cast; a pregnancy at each facility for ids to land on."""
-    user = cast[CALLERS[request.param]]
-    return {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
+    """The caller's headers; a pregnancy at each facility for ids to land on."""
+    return credentials(cast, request.param)
 
 
 # Loaded once at collection, anonymously (the schema needs no database); every call
@@ -130,7 +136,7 @@ def real_ids(cast) -> dict[str, str]:
 def test_answers_about_real_records_hold_to_the_schema(db, cast, role):
     """Generated ids rarely name a record; here every read is made with real ones (a
     visit without blood pressure, a mother known to two facilities, ...)."""
-    headers = {"Authorization": f"Bearer {AccessToken.for_user(cast[CALLERS[role]])}"}
+    headers = credentials(cast, role)
     ids = real_ids(cast)
     checked = 0
     for result in schema.get_all_operations():

@@ -73,8 +73,13 @@ def high_risk_queryset(*, today: date, due_within_days: int, district=None, faci
     return pregnancies
 
 
-def high_risk_rows(pregnancies, *, today: date) -> list[dict]:
-    """The list's rows for pregnancies of ``high_risk_queryset`` (a page, or all)."""
+def high_risk_rows(pregnancies, *, today: date, mothers_shown: bool) -> list[dict]:
+    """The list's rows for pregnancies of ``high_risk_queryset`` (a page, or all).
+
+    Without ``mothers_shown`` (an admin: docs/dashboard.md, "Who sees the mothers") a row
+    says which pregnancy, where and when, as a push does: ``mother``, ``kspr_score`` and
+    ``risk_factors`` are null.
+    """
     rows = []
     for p in pregnancies:
         village = p.mother.village_place
@@ -86,14 +91,16 @@ def high_risk_rows(pregnancies, *, today: date) -> list[dict]:
                     "village": p.mother.village,
                     "village_code": village.code if village else None,
                     "phone": p.mother.phone,
-                },
+                }
+                if mothers_shown
+                else None,
                 "district": village.district.name if village else p.facility.district.name,
                 "facility": {"id": p.facility_id, "name": p.facility.name},
                 "edd": p.edd,
                 "days_to_edd": (p.edd - today).days,
                 "risk_band": p.risk_band,
-                "kspr_score": p.kspr_score,
-                "risk_factors": p.risk_factors,
+                "kspr_score": p.kspr_score if mothers_shown else None,
+                "risk_factors": p.risk_factors if mothers_shown else None,
                 "birth_plan": birth_plan(p.risk_band),
                 "doctor": None
                 if p.doctor is None
@@ -108,12 +115,14 @@ def high_risk_rows(pregnancies, *, today: date) -> list[dict]:
     return rows
 
 
-def high_risk_due(*, today: date, due_within_days: int, district=None, facility=None) -> list[dict]:
+def high_risk_due(
+    *, today: date, due_within_days: int, mothers_shown: bool, district=None, facility=None
+) -> list[dict]:
     """Every row of the list (the CSV file and the web page). One query."""
     pregnancies = high_risk_queryset(
         today=today, due_within_days=due_within_days, district=district, facility=facility
     )
-    return high_risk_rows(pregnancies, today=today)
+    return high_risk_rows(pregnancies, today=today, mothers_shown=mothers_shown)
 
 
 def expected_deliveries(*, today: date, weeks: int = rules.EXPECTED_DELIVERY_WEEKS) -> dict:

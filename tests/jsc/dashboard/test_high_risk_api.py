@@ -126,3 +126,48 @@ def test_the_csv_file_holds_the_whole_list_whatever_the_page_size(api, dewi, dat
     response = api(dewi).get(URL, {"due_within_days": 120, "format": "csv"})
 
     assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) == 4
+
+
+def personal_data(data) -> list[str]:
+    """Every name, NIK, phone and village the data set recorded for a mother."""
+    from pregnancies.models import Mother
+
+    values = []
+    for record in Mother.objects.select_related("person"):
+        values += [record.full_name, record.person.nik, record.phone, record.village]
+    return [v for v in values if v]
+
+
+def test_an_admin_sees_each_row_by_its_ids_and_no_mother(api, adi, data):
+    """docs/dashboard.md, "Who sees the mothers": what a push says, nothing more."""
+    response = api(adi).get(URL, {"due_within_days": 120})
+
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert len(rows) == 4
+    for row in rows:
+        assert row["mother"] is None
+        assert row["kspr_score"] is None and row["risk_factors"] is None
+        assert row["pregnancy"] and row["facility"]["id"] and row["risk_band"] and row["edd"]
+    for value in personal_data(data):
+        assert value not in response.content.decode()
+
+
+def test_an_admins_csv_leaves_the_mothers_cells_empty(api, adi, data):
+    response = api(adi).get(URL, {"due_within_days": 120, "format": "csv"})
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 4
+    assert {(r["full_name"], r["phone"], r["village"], r["risk_factors"]) for r in rows} == {
+        ("", "", "", "")
+    }
+    for value in personal_data(data):
+        assert value not in response.content.decode()
+
+
+def test_the_health_office_sees_the_same_rows_with_the_mothers(api, adi, dewi, data):
+    by_admin = api(adi).get(URL, {"due_within_days": 120}).json()["results"]
+    by_dewi = api(dewi).get(URL, {"due_within_days": 120}).json()["results"]
+
+    assert [r["pregnancy"] for r in by_admin] == [r["pregnancy"] for r in by_dewi]
+    assert all(r["mother"]["full_name"] for r in by_dewi)

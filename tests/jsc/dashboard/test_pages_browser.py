@@ -120,6 +120,29 @@ def test_the_high_risk_list_shows_the_birth_plan_and_downloads_as_csv(session, l
     assert "rumah sakit" in page.locator("#high-risk tbody tr").inner_text()
 
 
+def test_an_admin_reads_the_high_risk_list_by_ids_with_no_mother(session, live_server, data, adi):
+    """docs/dashboard.md, "Who sees the mothers": the page and its CSV, as an admin."""
+    from pregnancies.models import Mother
+
+    page = session("adi")
+    page.goto(f"{live_server.url}{PAGES['high-risk']}")
+    for width in WIDTHS:
+        page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+        shot(page, "high-risk-admin", width)
+
+    rows = page.locator("#high-risk tbody tr")
+    assert rows.count() == 2
+    assert str(data.i.pk) in rows.nth(0).inner_text()
+    assert page.locator("#ids-only").is_visible()
+    with page.expect_download() as download:
+        page.click("#csv")
+    csv_text = Path(download.value.path()).read_text(encoding="utf-8")
+    shown = page.content() + csv_text
+    for record in Mother.objects.select_related("person"):
+        for value in (record.full_name, record.person.nik, record.phone):
+            assert value not in shown
+
+
 def test_deliveries_and_alert_response_show_their_numbers(session, live_server, data):
     page = session("dewi")
     page.goto(f"{live_server.url}{PAGES['deliveries']}")
