@@ -9,22 +9,23 @@ import os
 
 from gunicorn.glogging import Logger
 
-from jsc.redaction import RedactPathsFilter, redact_path
+from jsc.redaction import RedactRequestLinesFilter, redact_path
 
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 
 # One instance: logging skips a filter already attached, so a reload adds none.
-_REDACT_PATHS = RedactPathsFilter()
+_REDACT_ERRORS = RedactRequestLinesFilter()
 
 
 class RedactingLogger(Logger):
-    """gunicorn's logger with device tokens cut out of every path it writes."""
+    """gunicorn's logger with device tokens and query strings cut out of what it writes."""
 
     def setup(self, cfg):
         super().setup(cfg)
-        # "Error handling request /api/v1/devices/<token>/" and the like.
-        self.error_log.addFilter(_REDACT_PATHS)
+        # "Error handling request /api/v1/devices/<token>/", "Invalid HTTP request
+        # line: 'GET /api/v1/pregnancies/?search=<a NIK>'" and the like.
+        self.error_log.addFilter(_REDACT_ERRORS)
 
     def atoms(self, resp, req, environ, request_time):
         # Every text atom, not only U and r: the path also sits in {raw_uri}e,

@@ -1,4 +1,7 @@
-"""Keep device tokens out of the logs: a path names at most a token's last six characters.
+"""Keep device tokens and query strings out of the logs.
+
+A path names at most a device token's last six characters; gunicorn's own error lines
+name no query string.
 
 ``DELETE /api/v1/devices/{token}/`` carries a whole FCM registration token in its path,
 and a token is a credential for pushing to that phone. The path reaches two logs:
@@ -17,6 +20,8 @@ from collections.abc import Mapping
 # quote, so it is found inside a bare path, a request line or a whole log message.
 _DEVICE_TOKEN = re.compile(r"(/api/v1/devices/)([^/?#\s\"']+)")
 SHOWN = 6
+# A query string as gunicorn quotes it in an error: from "?" to the next space or quote.
+_QUERY = re.compile(r"\?[^\s\"']*")
 
 
 def _shorten(match: re.Match) -> str:
@@ -31,6 +36,16 @@ def redact_path(path: str) -> str:
     return _DEVICE_TOKEN.sub(_shorten, path)
 
 
+def redact_query(text: str) -> str:
+    """``text`` with every query string cut to "?…".
+
+    gunicorn names the request line it could not parse ("Invalid HTTP request line:
+    'GET /api/v1/pregnancies/?search=<a NIK>'"), and the contract's ``?search=`` may
+    carry a NIK; its access log already leaves query strings out (jsc.gunicorn_conf).
+    """
+    return _QUERY.sub("?…", text)
+
+
 def _redact(value):
     return redact_path(value) if isinstance(value, str) else value
 
@@ -38,10 +53,20 @@ def _redact(value):
 class RedactPathsFilter(logging.Filter):
     """Rewrites a record's message and string arguments with ``redact_path``."""
 
+    def redact(self, value):
+        return _redact(value)
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = _redact(record.msg)
+        record.msg = self.redact(record.msg)
         if isinstance(record.args, Mapping):
-            record.args = {key: _redact(value) for key, value in record.args.items()}
+            record.args = {key: self.redact(value) for key, value in record.args.items()}
         elif isinstance(record.args, tuple):
-            record.args = tuple(_redact(arg) for arg in record.args)
+            record.args = tuple(self.redact(arg) for arg in record.args)
         return True
+
+
+class RedactRequestLinesFilter(RedactPathsFilter):
+    """For gunicorn's error log: device tokens shortened and query strings cut."""
+
+    def redact(self, value):
+        return redact_query(_redact(value)) if isinstance(value, str) else value

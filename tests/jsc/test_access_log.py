@@ -5,6 +5,7 @@ of `DELETE /api/v1/devices/{token}/`) out of the log."""
 from __future__ import annotations
 
 import os
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -70,3 +71,23 @@ def test_a_device_token_in_the_path_is_logged_by_its_last_six_characters_only(tm
     for logged in (text, django_text):
         assert TOKEN[:24] not in logged
         assert TOKEN[-20:] not in logged
+
+
+def send_raw(base: str, head: bytes) -> None:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head)
+        while sock.recv(65536):
+            pass
+
+
+def test_a_malformed_request_line_is_logged_without_its_query_string(tmp_path):
+    # gunicorn logs a request line it cannot parse whole (here: no HTTP version), as
+    # "Invalid request from ip=...: Invalid HTTP request line: '<the line>'".
+    with gunicorn(tmp_path) as (base, _, errors):
+        send_raw(base, f"GET /api/v1/pregnancies/?search={NIK}\r\n\r\n".encode())
+        text = wait_for_log(errors, "Invalid request from")
+
+    assert "/api/v1/pregnancies/?" in text
+    assert NIK not in text
+    assert "search" not in text
